@@ -1,0 +1,1 @@
+namespace OrleansHpo.Core; internal static class Placeholder {}

@@ -1,0 +1,1 @@
+namespace OrleansHpo.Grains.Interfaces; internal static class Placeholder {}

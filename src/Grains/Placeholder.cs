@@ -1,0 +1,1 @@
+namespace OrleansHpo.Grains; internal static class Placeholder {}
