@@ -1,1 +1,4 @@
-return 0;
+using System.CommandLine;
+using OrleansHpo.Client;
+
+return await HpoCli.InvokeAsync(args, Console.Out, Console.Error);

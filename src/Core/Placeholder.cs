@@ -1,1 +1,0 @@
-namespace OrleansHpo.Core; internal static class Placeholder {}

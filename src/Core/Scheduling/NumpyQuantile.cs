@@ -1,0 +1,41 @@
+namespace OrleansHpo.Core.Scheduling;
+
+/// <summary>
+/// <c>numpy.quantile(values, q)</c> with numpy's default method ("linear", Hyndman &amp; Fan type 7), as used by
+/// <c>quantile_cutoff</c> in Syne Tune's <c>hyperband_stopping.py</c>. Reproduces numpy's lerp so results match bit for bit.
+/// </summary>
+internal static class NumpyQuantile
+{
+    /// <summary>Quantile of <paramref name="values"/> (any order) at <paramref name="q"/> in [0, 1]. NaN if any value is NaN (as numpy).</summary>
+    public static double Linear(IEnumerable<double> values, double q)
+    {
+        var sorted = values.ToArray();
+        if (sorted.Length == 0)
+        {
+            throw new ArgumentException("quantile of an empty sequence", nameof(values));
+        }
+        if (sorted.Any(double.IsNaN))
+        {
+            return double.NaN;
+        }
+        Array.Sort(sorted);
+        var n = sorted.Length;
+        var virtualIndex = (n - 1) * q;
+        var previous = (int)Math.Floor(virtualIndex);
+        if (previous < 0)
+        {
+            return sorted[0];
+        }
+        if (previous >= n - 1)
+        {
+            return sorted[n - 1];
+        }
+        var gamma = virtualIndex - previous;
+        var a = sorted[previous];
+        var b = sorted[previous + 1];
+        // numpy's _lerp: a + (b - a) * t, computed from the b side when t >= 0.5 for accuracy.
+        var diff = b - a;
+        var result = gamma >= 0.5 ? b - diff * (1.0 - gamma) : a + diff * gamma;
+        return a == b ? a : result;
+    }
+}

@@ -1,0 +1,85 @@
+namespace OrleansHpo.Core.Spec;
+
+/// <summary>
+/// A validated experiment description, in Syne Tune's vocabulary. Built only by <see cref="SpecParser"/>,
+/// so every instance has passed validation.
+/// </summary>
+public sealed record ExperimentSpec
+{
+    public required string Name { get; init; }
+    /// <summary>Registered name of the trainable (never a type name).</summary>
+    public required string Trainable { get; init; }
+    public required ConfigSpace ConfigSpace { get; init; }
+    public required string Metric { get; init; }
+    public required Mode Mode { get; init; }
+    public string ResourceAttr { get; init; } = "epoch";
+    /// <summary>Config key that receives the epoch the trial must stop at (Syne Tune's max_resource_attr).</summary>
+    public string? MaxResourceAttr { get; init; }
+    public required SchedulerSpec Scheduler { get; init; }
+    public required SearcherSpec Searcher { get; init; }
+    /// <summary>Configs evaluated first. Null = one first trial at the midpoint of the space; empty = none.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, object>>? PointsToEvaluate { get; init; }
+    public int NWorkers { get; init; } = 4;
+    public required StopSpec Stop { get; init; }
+    /// <summary>Trials allowed to fail before the experiment fails; null = unlimited.</summary>
+    public int? MaxFailures { get; init; }
+    public CheckpointSpec Checkpoints { get; init; } = new();
+    /// <summary>The spec as JSON after overrides, kept verbatim for metadata.json and resume.</summary>
+    public required string SourceJson { get; init; }
+}
+
+public enum Mode { Min, Max }
+
+public enum SchedulerType { Fifo, Asha, Hyperband, SyncSh, SyncHyperband }
+
+public enum SchedulerVariant { Stopping, Promotion }
+
+public sealed record SchedulerSpec
+{
+    public SchedulerType Type { get; init; } = SchedulerType.Asha;
+    /// <summary>For asha / hyperband: stopping or promotion. Synchronous types always pause.</summary>
+    public SchedulerVariant Variant { get; init; } = SchedulerVariant.Stopping;
+    public int GracePeriod { get; init; } = 1;
+    public double ReductionFactor { get; init; } = 3;
+    /// <summary>Resolved max_t: from the spec, else config_space[max_resource_attr].</summary>
+    public required int MaxT { get; init; }
+    /// <summary>Number of brackets for (asynchronous) hyperband; 1 for asha. Null = all.</summary>
+    public int? Brackets { get; init; }
+    /// <summary>Explicit rung levels; overrides grace_period/reduction_factor when set.</summary>
+    public IReadOnlyList<int>? RungLevels { get; init; }
+}
+
+public enum SearcherType { Random, Grid }
+
+public sealed record SearcherSpec
+{
+    public SearcherType Type { get; init; } = SearcherType.Random;
+    public int Seed { get; init; }
+    /// <summary>Grid points per continuous (or wide integer) domain.</summary>
+    public int GridPoints { get; init; } = 5;
+}
+
+public sealed record StopSpec
+{
+    public double? MaxWallclockSeconds { get; init; }
+    public int? MaxTrialsStarted { get; init; }
+    public int? MaxTrialsCompleted { get; init; }
+    /// <summary>Stop once any report reaches this metric value (&lt;= for min, &gt;= for max).</summary>
+    public double? MetricThreshold { get; init; }
+}
+
+public enum CheckpointRemoval { None, Speculative, ByLevel, Random }
+
+public sealed record CheckpointSpec
+{
+    /// <summary>Checkpoint every epoch instead of only at rung levels.</summary>
+    public bool EveryEpoch { get; init; }
+    public int? MaxNumCheckpoints { get; init; }
+    public CheckpointRemoval Removal { get; init; } = CheckpointRemoval.None;
+    public int ApproxSteps { get; init; } = 25;
+    public double PriorBetaMean { get; init; } = 0.33;
+    public double PriorBetaSize { get; init; } = 2;
+    public int MinDataAtRung { get; init; } = 5;
+    public bool DeleteOnStop { get; init; } = true;
+    public int KeepBest { get; init; } = 1;
+}

@@ -1,0 +1,9 @@
+namespace OrleansHpo.Grains.Interfaces.Contracts;
+
+/// <summary>A trial's answer when its experiment recovers: running again, or the outcome its experiment missed.</summary>
+[GenerateSerializer, Immutable, Alias("hpo.RecoverResult")]
+public sealed record RecoverResult(
+    [property: Id(0)] TrialStatus Status,
+    [property: Id(1)] EpochReport[] Reports,
+    [property: Id(2)] int Level,
+    [property: Id(3)] int RunId);

@@ -1,0 +1,7 @@
+namespace OrleansHpo.Grains.Interfaces.Contracts;
+
+/// <summary>Grain keys: trials are "experiment/trialId", rungs "experiment/bracket/level".</summary>
+public static class RungKeys
+{
+    public static string Of(string experiment, int bracket, int level) => $"{experiment}/{bracket}/{level}";
+}

@@ -1,0 +1,28 @@
+using Orleans.Concurrency;
+using OrleansHpo.Grains.Interfaces.Contracts;
+
+namespace OrleansHpo.Grains.Interfaces;
+
+/// <summary>
+/// One experiment (key: its name). Owns the searcher, the stop criteria and the n_workers slots; asks rung grains
+/// for promotions when a slot frees up and starts new trials otherwise. Trials only ever talk to it one-way,
+/// so no call chain can come back into a trial.
+/// </summary>
+public interface IExperimentGrain : IGrainWithStringKey
+{
+    /// <summary>Start the experiment. Idempotent: starting a running experiment with the same spec does nothing.</summary>
+    Task<ExperimentStatus> Start(StartExperimentRequest request);
+
+    /// <summary>Continue after a crash or restart: recover running trials from their checkpoints and refill slots.</summary>
+    Task<ExperimentStatus> Resume();
+
+    /// <summary>Current progress.</summary>
+    Task<ExperimentStatus> GetStatus();
+
+    /// <summary>Graceful stop: running trials are stopped, their status recorded.</summary>
+    Task<ExperimentStatus> RequestStop(string reason);
+
+    /// <summary>New reports from a trial and, when it leaves its slot, how it ended. One-way: trials never wait on it.</summary>
+    [OneWay]
+    Task OnTrialEvent(TrialEvent trialEvent);
+}

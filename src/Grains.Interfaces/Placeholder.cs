@@ -1,1 +1,0 @@
-namespace OrleansHpo.Grains.Interfaces; internal static class Placeholder {}

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using OrleansHpo.Core.Training;
+using OrleansHpo.Grains.Checkpoints;
+using OrleansHpo.Grains.Interfaces;
+using OrleansHpo.Grains.Interfaces.Contracts;
+
+namespace OrleansHpo.Grains.Execution;
+
+/// <summary>
+/// One occupancy of a worker slot by a trial: the epoch loop, run on a worker thread. Loads the checkpoint (or
+/// retrains from scratch when there is none), trains epoch by epoch up to the milestone, writes a checkpoint
+/// before reporting at the epochs where the trial can pause, and reports to its trial grain through grain calls.
+/// The grain's answer decides whether it goes on; reaching the milestone always ends the run (max_resource_attr).
+/// </summary>
+internal sealed class TrialRun
+{
+    private readonly ITrialGrain _self;
+    private readonly TrialPlan _plan;
+    private readonly CheckpointRef? _checkpoint;
+    private readonly int _resumeFrom;
+    private readonly int _milestone;
+    private readonly ITrainableFactory _factory;
+    private readonly ICheckpointStore _store;
+    private readonly WorkerOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly HashSet<int> _decisionEpochs;
+    private readonly HashSet<int> _checkpointEpochs;
+    private readonly HashSet<int> _rungLevels;
+    private readonly long _createdAt = Stopwatch.GetTimestamp();
+
+    public TrialRun(
+        ITrialGrain self, TrialPlan plan, int runId, int resumeFrom, CheckpointRef? checkpoint, int milestone,
+        ITrainableFactory factory, ICheckpointStore store, WorkerOptions options, ILogger logger)
+    {
+        _self = self;
+        _plan = plan;
+        RunId = runId;
+        _resumeFrom = resumeFrom;
+        _checkpoint = checkpoint;
+        _milestone = milestone;
+        _factory = factory;
+        _store = store;
+        _options = options;
+        _logger = logger;
+        _decisionEpochs = [.. plan.Rungs.Select(r => r.Level), milestone, plan.MaxT];
+        _rungLevels = [.. plan.Rungs.Select(r => r.Level)];
+        _checkpointEpochs = [.. plan.Rungs.Select(r => r.Level).Where(l => l < plan.MaxT)];
+        if (milestone < plan.MaxT)
+        {
+            _checkpointEpochs.Add(milestone);
+        }
+    }
+
+    public int RunId { get; }
+
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Set when the activation is going away: the run must not call its grain again.</summary>
+    public bool Detached { get; private set; }
+
+    public void Start(WorkerPool pool) => Completion = pool.Run(Execute);
+
+    /// <summary>Cancel within one batch. <paramref name="detach"/>: the grain is deactivating, do not report back.</summary>
+    public void Cancel(bool detach)
+    {
+        Detached |= detach;
+        _cancel.Cancel();
+    }
+
+    private void Execute()
+    {
+        var token = _cancel.Token;
+        int retrained = 0;
+        string? error = null;
+        try
+        {
+            using var trainable = _factory.Create();
+            int start = 1;
+            Stream? checkpoint = null;
+            string? problem = null;
+            if (_checkpoint is not null)
+            {
+                checkpoint = _store.TryOpen(_checkpoint, out problem);
+                if (checkpoint is not null)
+                {
+                    HpoMetrics.CheckpointBytesRead.Add(checkpoint.Length);
+                }
+            }
+            else if (_resumeFrom > 0)
+            {
+                problem = "no checkpoint was recorded";
+            }
+            if (checkpoint is not null)
+            {
+                start = _checkpoint!.Epoch + 1;
+            }
+            else if (_resumeFrom > 0)
+            {
+                retrained = _resumeFrom;
+                _logger.LogWarning("Trial {TrialId}: {Problem}; retraining from scratch up to epoch {Milestone}, reports up to epoch {ResumeFrom} are not recorded again",
+                    _plan.TrialId, problem, _milestone, _resumeFrom);
+            }
+
+            var context = new TrialContext(
+                _plan.TrialId, Config(), start, _milestone,
+                [.. _plan.Rungs.Select(r => r.Level)], _options.Device, _plan.Seed, _options.EffectiveIntraOpThreads);
+            trainable.Setup(context);
+            if (checkpoint is not null)
+            {
+                using (checkpoint)
+                {
+                    trainable.LoadCheckpoint(checkpoint);
+                }
+            }
+
+            if (_resumeFrom > 0)
+            {
+                HpoMetrics.ResumeLatency.Record(Stopwatch.GetElapsedTime(_createdAt).TotalMilliseconds);
+            }
+            var pending = new List<EpochReport>();
+            CheckpointRef? written = null;
+            var sinceFlush = Stopwatch.StartNew();
+            var clock = Stopwatch.StartNew();
+            for (int epoch = start; epoch <= _milestone; epoch++)
+            {
+                token.ThrowIfCancellationRequested();
+                var metrics = trainable.TrainEpoch(epoch, token);
+                if (!metrics.TryGetValue(_plan.Metric, out var value))
+                {
+                    throw new InvalidOperationException(
+                        $"The trainable '{_plan.Trainable}' reported no '{_plan.Metric}' at epoch {epoch} (it reported: {string.Join(", ", metrics.Keys)}). Set the spec's metric to one of those.");
+                }
+                if (!double.IsFinite(value))
+                {
+                    throw new InvalidOperationException($"The trainable reported {_plan.Metric} = {value} at epoch {epoch}.");
+                }
+                if ((_plan.CheckpointEveryEpoch || _checkpointEpochs.Contains(epoch)) && epoch >= start)
+                {
+                    // Checkpoint before the report: once the scheduler hears of this epoch, it may pause the trial.
+                    written = _store.Save(_plan.CheckpointRoot, _plan.TrialId, epoch, trainable.SaveCheckpoint);
+                    HpoMetrics.CheckpointBytesWritten.Add(written.Bytes);
+                }
+                pending.Add(new EpochReport(_plan.TrialId, epoch, new Dictionary<string, double>(metrics), DateTime.UtcNow,
+                    clock.Elapsed.TotalSeconds, TrialDecision.Continue));
+                if (_decisionEpochs.Contains(epoch) || sinceFlush.Elapsed >= _options.ReportFlushInterval)
+                {
+                    if (Detached)
+                    {
+                        return;
+                    }
+                    long sent = Stopwatch.GetTimestamp();
+                    var decision = _self.OnEpochs(RunId, [.. pending], written).GetAwaiter().GetResult();
+                    if (_rungLevels.Contains(epoch))
+                    {
+                        HpoMetrics.DecisionLatency.Record(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                    }
+                    pending.Clear();
+                    written = null;
+                    sinceFlush.Restart();
+                    if (decision != TrialDecision.Continue)
+                    {
+                        return;
+                    }
+                }
+            }
+            // The milestone is always a decision epoch, so the loop ends through a decision above.
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            error = null;
+        }
+        catch (Exception e)
+        {
+            error = e.Message;
+            _logger.LogWarning(e, "Trial {TrialId} failed in run {RunId}", _plan.TrialId, RunId);
+        }
+
+        if (!Detached)
+        {
+            try
+            {
+                _self.OnRunEnded(RunId, error, retrained).GetAwaiter().GetResult();
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning(e, "Trial {TrialId}: could not report the end of run {RunId}", _plan.TrialId, RunId);
+            }
+        }
+    }
+
+    private Dictionary<string, object> Config()
+    {
+        var config = new Dictionary<string, object>(_plan.Config);
+        if (_plan.MaxResourceAttr is { } attr)
+        {
+            config[attr] = (long)_milestone;
+        }
+        return config;
+    }
+}

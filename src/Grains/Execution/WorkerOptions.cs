@@ -1,0 +1,19 @@
+namespace OrleansHpo.Grains.Execution;
+
+/// <summary>How a silo trains: worker slots, device and threads per trial.</summary>
+public sealed class WorkerOptions
+{
+    /// <summary>Concurrent trials this silo trains (GPUs x trials per GPU, or CPU slots).</summary>
+    public int Slots { get; set; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Training device handed to trainables ("cpu", "cuda", "cuda:1").</summary>
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>Intra-op threads per trial; 0 = cores / slots (at least 1).</summary>
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Reports are sent to the trial grain at decision epochs, or after this long at the latest.</summary>
+    public TimeSpan ReportFlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    public int EffectiveIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : Math.Max(1, Environment.ProcessorCount / Math.Max(1, Slots));
+}

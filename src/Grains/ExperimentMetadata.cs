@@ -1,0 +1,82 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OrleansHpo.Core.Spec;
+using OrleansHpo.Grains.Interfaces.Contracts;
+using OrleansHpo.Grains.State;
+
+namespace OrleansHpo.Grains;
+
+/// <summary>Writes <c>metadata.json</c> (Syne Tune's keys plus our counts), atomically: temp file then rename.</summary>
+public static class ExperimentMetadata
+{
+    public static void Write(string path, ExperimentSpec spec, ExperimentState state, ExperimentStatus status)
+    {
+        var json = new JsonObject
+        {
+            ["name"] = spec.Name,
+            ["status"] = status.Phase.ToString().ToLowerInvariant(),
+            ["stop_reason"] = status.StopReason,
+            ["error"] = status.Error,
+            ["metric_names"] = new JsonArray(spec.Metric),
+            ["metric_mode"] = spec.Mode.ToString().ToLowerInvariant(),
+            ["resource_attr"] = spec.ResourceAttr,
+            ["scheduler_name"] = SchedulerName(spec),
+            ["trainable"] = spec.Trainable,
+            ["n_workers"] = spec.NWorkers,
+            ["st_tuner_creation_timestamp"] = new DateTimeOffset(state.CreatedUtc).ToUnixTimeMilliseconds() / 1000.0,
+            ["elapsed_seconds"] = Math.Round(status.ElapsedSeconds, 3),
+            ["num_trials_started"] = status.Started,
+            ["num_trials_running"] = status.Running,
+            ["num_trials_paused"] = status.Paused,
+            ["num_trials_stopped"] = status.Stopped,
+            ["num_trials_completed"] = status.Completed,
+            ["num_trials_failed"] = status.Failed,
+            ["num_promotions"] = status.Promotions,
+            ["num_trials_resumed"] = status.NumTrialsResumed,
+            ["num_reports"] = status.Reports,
+            ["retrained_epochs"] = status.RetrainedEpochs,
+            ["best"] = status.BestTrialId is { } best
+                ? new JsonObject
+                {
+                    ["trial_id"] = best,
+                    ["epoch"] = status.BestEpoch,
+                    [spec.Metric] = status.BestValue,
+                    ["config"] = ConfigJson(status.BestConfig),
+                }
+                : null,
+            ["spec"] = JsonNode.Parse(spec.SourceJson),
+        };
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public static string SchedulerName(ExperimentSpec spec) => spec.Scheduler.Type switch
+    {
+        SchedulerType.Fifo => "fifo",
+        SchedulerType.SyncSh => "sync-sh",
+        SchedulerType.SyncHyperband => "sync-hyperband",
+        var t => $"{t.ToString().ToLowerInvariant()}-{spec.Scheduler.Variant.ToString().ToLowerInvariant()}",
+    };
+
+    public static JsonObject? ConfigJson(IReadOnlyDictionary<string, object>? config)
+    {
+        if (config is null)
+        {
+            return null;
+        }
+        var json = new JsonObject();
+        foreach (var (key, value) in config)
+        {
+            json[key] = value switch
+            {
+                long l => JsonValue.Create(l),
+                double d => JsonValue.Create(d),
+                bool b => JsonValue.Create(b),
+                int i => JsonValue.Create(i),
+                _ => JsonValue.Create(value.ToString()),
+            };
+        }
+        return json;
+    }
+}

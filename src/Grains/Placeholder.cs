@@ -1,1 +1,0 @@
-namespace OrleansHpo.Grains; internal static class Placeholder {}

@@ -1,0 +1,25 @@
+using OrleansHpo.Grains.Interfaces.Contracts;
+
+namespace OrleansHpo.Grains.State;
+
+/// <summary>A trial's persisted state: plan, status, reports, where it paused, and a reference to its checkpoint.</summary>
+[GenerateSerializer, Alias("hpo.TrialState")]
+public sealed class TrialState
+{
+    [Id(0)] public TrialPlan? Plan { get; set; }
+    [Id(1)] public TrialStatus Status { get; set; }
+    /// <summary>Epoch the current (or last) run trains up to.</summary>
+    [Id(2)] public int Milestone { get; set; }
+    /// <summary>Slot occupancy the trial belongs to; stale runs and duplicate messages carry an older one.</summary>
+    [Id(3)] public int RunId { get; set; }
+    /// <summary>Level the trial paused at (Syne Tune's resume_from).</summary>
+    [Id(4)] public int PausedAt { get; set; }
+    [Id(5)] public List<EpochReport> Reports { get; set; } = [];
+    [Id(6)] public CheckpointRef? Checkpoint { get; set; }
+    /// <summary>Highest epoch recorded; reports at or below it (a retrain after a lost checkpoint) are not recorded again.</summary>
+    [Id(7)] public int LastEpoch { get; set; }
+    [Id(8)] public string? Error { get; set; }
+    [Id(9)] public int Activations { get; set; }
+    [Id(10)] public int RetrainedEpochs { get; set; }
+    [Id(11)] public string? StopReason { get; set; }
+}

@@ -1,0 +1,112 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace OrleansHpo.Grains.Storage;
+
+/// <summary>
+/// Durable grain storage on local disk for the embedded silo: one file per grain state under
+/// <c>ROOT/STATE/GRAIN-ID.bin</c>, holding an 8-byte version followed by the Orleans-serialized state.
+/// A write goes to a temporary file that is flushed and renamed over the old one, so a crash at any point leaves
+/// either the old state or the new one. The version is the ETag: a write whose ETag does not match the stored
+/// version throws <see cref="InconsistentStateException"/>, so a stale activation can never overwrite newer state.
+/// </summary>
+public sealed class FileGrainStorage(string root, Serializer serializer, bool flushToDisk) : IGrainStorage
+{
+    private readonly ConcurrentDictionary<string, object> _locks = new();
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var path = PathOf(stateName, grainId);
+        lock (LockOf(path))
+        {
+            if (!File.Exists(path))
+            {
+                grainState.State = Activator.CreateInstance<T>();
+                grainState.ETag = null;
+                grainState.RecordExists = false;
+                return Task.CompletedTask;
+            }
+            var bytes = File.ReadAllBytes(path);
+            var version = BinaryPrimitives.ReadInt64LittleEndian(bytes);
+            grainState.State = serializer.Deserialize<T>(bytes.AsMemory(8));
+            grainState.ETag = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            grainState.RecordExists = true;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var path = PathOf(stateName, grainId);
+        lock (LockOf(path))
+        {
+            long stored = StoredVersion(path);
+            long expected = grainState.ETag is null ? 0 : long.Parse(grainState.ETag, System.Globalization.CultureInfo.InvariantCulture);
+            if (stored != expected)
+            {
+                throw new InconsistentStateException(
+                    $"State of {grainId} was written by another activation (stored version {stored}, this activation has {expected}).",
+                    stored.ToString(System.Globalization.CultureInfo.InvariantCulture), grainState.ETag ?? "0");
+            }
+            long next = stored + 1;
+            var payload = serializer.SerializeToArray(grainState.State);
+            var buffer = new byte[8 + payload.Length];
+            BinaryPrimitives.WriteInt64LittleEndian(buffer, next);
+            payload.CopyTo(buffer, 8);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temp = path + ".tmp";
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 4096))
+            {
+                file.Write(buffer);
+                file.Flush(flushToDisk);
+            }
+            File.Move(temp, path, overwrite: true);
+            grainState.ETag = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            grainState.RecordExists = true;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var path = PathOf(stateName, grainId);
+        lock (LockOf(path))
+        {
+            File.Delete(path);
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+            grainState.State = Activator.CreateInstance<T>();
+        }
+        return Task.CompletedTask;
+    }
+
+    private static long StoredVersion(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+        Span<byte> header = stackalloc byte[8];
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        file.ReadExactly(header);
+        return BinaryPrimitives.ReadInt64LittleEndian(header);
+    }
+
+    private object LockOf(string path) => _locks.GetOrAdd(path, _ => new object());
+
+    private string PathOf(string stateName, GrainId grainId)
+    {
+        var key = grainId.Key.ToString()!;
+        var safe = string.Create(key.Length, key, (span, k) =>
+        {
+            for (int i = 0; i < k.Length; i++)
+            {
+                char c = k[i];
+                span[i] = char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_';
+            }
+        });
+        return Path.Combine(root, stateName, $"{grainId.Type}", $"{safe}.bin");
+    }
+}

@@ -1,0 +1,316 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
+using OrleansHpo.Core.Training;
+using OrleansHpo.Grains.Checkpoints;
+using OrleansHpo.Grains.Execution;
+using OrleansHpo.Grains.Interfaces;
+using OrleansHpo.Grains.Interfaces.Contracts;
+using OrleansHpo.Grains.State;
+
+namespace OrleansHpo.Grains;
+
+/// <summary>
+/// A trial. Starts and resumes training runs on the silo's worker threads, records their reports, asks its rung
+/// grain for a decision at each rung level, and on pause persists its state and deactivates itself.
+/// Message flow (no cycles of awaited calls): experiment -> trial, experiment -> rung, trial -> rung;
+/// trial -> experiment and rung -> trial are one-way.
+/// </summary>
+[GrainType("hpo-trial")]
+public sealed class TrialGrain(
+    [PersistentState("trial", HpoStorage.Name)] IPersistentState<TrialState> state,
+    TrainableRegistry registry,
+    ICheckpointStore checkpoints,
+    WorkerPool workers,
+    WorkerOptions workerOptions,
+    TrialActivity activity,
+    ILogger<TrialGrain> logger) : Grain, ITrialGrain
+{
+    private TrialRun? _run;
+    private bool _stopRequested;
+    private string? _stopReason;
+    private bool _stale;
+
+    private TrialState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        activity.Activated();
+        S.Activations++;
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        activity.Deactivated();
+        if (_run is { } run)
+        {
+            run.Cancel(detach: true);
+            try
+            {
+                await run.Completion.WaitAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+            {
+                logger.LogWarning("Trial {Trial}: run {RunId} did not stop before deactivation ended", this.GetPrimaryKeyString(), run.RunId);
+            }
+            _run = null;
+        }
+    }
+
+    public async Task Start(TrialPlan plan, int milestone, int runId)
+    {
+        if (S.Plan is not null && S.RunId >= runId)
+        {
+            return; // duplicate start
+        }
+        S.Plan = plan;
+        S.Status = TrialStatus.Running;
+        S.Milestone = milestone;
+        S.RunId = runId;
+        if (!await TryWrite())
+        {
+            return;
+        }
+        logger.LogDebug("Trial {TrialId} starts, trains to epoch {Milestone}", plan.TrialId, milestone);
+        StartRun();
+    }
+
+    public async Task Resume(int milestone, int runId)
+    {
+        if (S.Plan is null || runId <= S.RunId)
+        {
+            return; // unknown trial or a duplicate of a promotion already handled
+        }
+        if (S.Status != TrialStatus.Paused)
+        {
+            logger.LogWarning("Trial {TrialId}: promotion to {Milestone} ignored, status is {Status}", S.Plan.TrialId, milestone, S.Status);
+            return;
+        }
+        S.Status = TrialStatus.Running;
+        S.Milestone = milestone;
+        S.RunId = runId;
+        if (!await TryWrite())
+        {
+            return;
+        }
+        logger.LogDebug("Trial {TrialId} resumes from epoch {From} to {Milestone}", S.Plan.TrialId, S.PausedAt, milestone);
+        StartRun();
+    }
+
+    public Task Stop(string reason)
+    {
+        if (S.Status == TrialStatus.Running && _run is { } run)
+        {
+            _stopRequested = true;
+            _stopReason = reason;
+            run.Cancel(detach: false);
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task<RecoverResult> Recover(TrialPlan plan, int milestone, int runId)
+    {
+        if (S.Plan is null)
+        {
+            await Start(plan, milestone, runId);
+        }
+        else if (S.Status == TrialStatus.Running && runId >= S.RunId && _run is null)
+        {
+            S.RunId = runId;
+            S.Milestone = milestone;
+            if (await TryWrite())
+            {
+                logger.LogInformation("Trial {TrialId} recovers from {Checkpoint}", plan.TrialId, S.Checkpoint?.Uri ?? "scratch");
+                StartRun();
+            }
+        }
+        else if (S.Status == TrialStatus.Paused && S.PausedAt < milestone && runId > S.RunId)
+        {
+            await Resume(milestone, runId);
+        }
+        return new RecoverResult(S.Status, [.. S.Reports], S.LastEpoch, S.RunId);
+    }
+
+    public async Task<TrialDecision> OnEpochs(int runId, EpochReport[] reports, CheckpointRef? checkpoint)
+    {
+        if (_stale || _run is null || _run.RunId != runId || S.Status != TrialStatus.Running || S.Plan is not { } plan)
+        {
+            return TrialDecision.Stop; // a run this activation does not own: end it without writing
+        }
+        bool dirty = false;
+        CheckpointRef? replaced = null;
+        if (checkpoint is not null)
+        {
+            replaced = S.Checkpoint;
+            S.Checkpoint = checkpoint;
+            dirty = true;
+        }
+
+        var decision = TrialDecision.Continue;
+        var accepted = new List<EpochReport>(reports.Length);
+        foreach (var report in reports)
+        {
+            if (report.Epoch <= S.LastEpoch)
+            {
+                // Retrained after a lost checkpoint: already recorded, never recorded twice (seed 000).
+                continue;
+            }
+            var value = report.Metrics[plan.Metric];
+            var d = TrialDecision.Continue;
+            if (report.Epoch >= plan.MaxT)
+            {
+                d = TrialDecision.Stop;
+            }
+            else if (Array.Find(plan.Rungs, r => r.Level == report.Epoch) is { } rung)
+            {
+                d = await GrainFactory.GetGrain<IRungGrain>(rung.GrainKey).OnResult(rung, plan.TrialId, value);
+                dirty = true;
+            }
+            if (d == TrialDecision.Continue && report.Epoch >= S.Milestone)
+            {
+                d = TrialDecision.Pause; // max_resource_attr: the run ends by itself at its milestone
+            }
+            HpoMetrics.Reports.Add(1);
+            var recorded = report with { Decision = d };
+            accepted.Add(recorded);
+            S.Reports.Add(recorded);
+            S.LastEpoch = report.Epoch;
+            if (d != TrialDecision.Continue)
+            {
+                decision = d;
+                break;
+            }
+        }
+
+        TrialStatus? outcome = decision switch
+        {
+            TrialDecision.Pause => TrialStatus.Paused,
+            TrialDecision.Stop => S.LastEpoch >= plan.MaxT ? TrialStatus.Completed : TrialStatus.Stopped,
+            _ => null,
+        };
+        if (outcome is { } ended)
+        {
+            HpoMetrics.TrialTransitions.Add(1, new KeyValuePair<string, object?>("status", ended.ToString()));
+            S.Status = ended;
+            S.PausedAt = S.LastEpoch;
+            dirty = true;
+        }
+        if (dirty && !await TryWrite())
+        {
+            return TrialDecision.Stop;
+        }
+        if (replaced is not null && replaced.Uri != S.Checkpoint?.Uri)
+        {
+            checkpoints.Delete(replaced);
+        }
+        if (outcome is { } finished)
+        {
+            _run = null;
+            if (finished != TrialStatus.Paused)
+            {
+                DeleteCheckpointOnStop();
+            }
+            DeactivateOnIdle(); // paused: the state is persisted, the activation goes away
+        }
+        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [.. accepted], outcome, S.LastEpoch, null, 0, runId)).Ignore();
+        return decision;
+    }
+
+    public async Task OnRunEnded(int runId, string? error, int retrainedEpochs)
+    {
+        if (_stale || _run is null || _run.RunId != runId || S.Plan is not { } plan)
+        {
+            return;
+        }
+        _run = null;
+        S.RetrainedEpochs += retrainedEpochs;
+        TrialStatus outcome;
+        if (error is not null)
+        {
+            outcome = TrialStatus.Failed;
+            S.Error = error;
+        }
+        else if (_stopRequested)
+        {
+            outcome = TrialStatus.Stopped;
+            S.StopReason = _stopReason;
+        }
+        else
+        {
+            return;
+        }
+        S.Status = outcome;
+        S.PausedAt = S.LastEpoch;
+        if (!await TryWrite())
+        {
+            return;
+        }
+        if (outcome == TrialStatus.Failed)
+        {
+            logger.LogWarning("Trial {TrialId} failed: {Error}", plan.TrialId, error);
+        }
+        DeleteCheckpointOnStop();
+        DeactivateOnIdle();
+        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], outcome, S.LastEpoch, error, retrainedEpochs, runId)).Ignore();
+    }
+
+    public Task<TrialSnapshot> GetSnapshot() => Task.FromResult(new TrialSnapshot
+    {
+        TrialId = S.Plan?.TrialId ?? -1,
+        Status = S.Status,
+        LastEpoch = S.LastEpoch,
+        Milestone = S.Milestone,
+        Checkpoint = S.Checkpoint,
+        Activations = S.Activations,
+        RunId = S.RunId,
+        Error = S.Error,
+        Reports = [.. S.Reports],
+        Silo = RuntimeIdentity,
+        RetrainedEpochs = S.RetrainedEpochs,
+        PausedAt = S.PausedAt,
+    });
+
+    private IExperimentGrain Experiment(TrialPlan plan) => GrainFactory.GetGrain<IExperimentGrain>(plan.Experiment);
+
+    private void StartRun()
+    {
+        var plan = S.Plan!;
+        _stopRequested = false;
+        var factory = registry.Get(plan.Trainable);
+        var resumeFrom = S.LastEpoch;
+        var run = new TrialRun(this.AsReference<ITrialGrain>(), plan, S.RunId, resumeFrom, S.Checkpoint, S.Milestone,
+            factory, checkpoints, workerOptions, logger);
+        _run = run;
+        // Training runs outside grain turns; keep the activation alive while it does.
+        DelayDeactivation(TimeSpan.FromDays(7));
+        run.Start(workers);
+    }
+
+    private void DeleteCheckpointOnStop()
+    {
+        if (S.Checkpoint is { } checkpoint && S.Status is TrialStatus.Stopped or TrialStatus.Failed or TrialStatus.Completed)
+        {
+            // Only trials that can still be resumed keep a checkpoint. (Keeping the best trials' final
+            // checkpoints is the experiment's decision at the end.)
+            checkpoints.Delete(checkpoint);
+        }
+    }
+
+    /// <summary>Write state; a version conflict means another activation owns the trial: stop without writing.</summary>
+    private async Task<bool> TryWrite()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+            return true;
+        }
+        catch (InconsistentStateException e)
+        {
+            _stale = true;
+            logger.LogWarning("Trial {Trial}: stale activation, stopping without writing ({Message})", this.GetPrimaryKeyString(), e.Message);
+            _run?.Cancel(detach: true);
+            DeactivateOnIdle();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using OrleansHpo.Core.Training;
+
+namespace OrleansHpo.Silo;
+
+/// <summary>
+/// Finds trainables: the built-in ones and those in user class libraries (<c>--trainables PATH.dll</c>).
+/// Only types implementing <see cref="ITrainableFactory"/> with a public parameterless constructor are taken;
+/// a spec then names a trainable by its registered name, never a type.
+/// </summary>
+public static class TrainablePlugins
+{
+    public static IEnumerable<ITrainableFactory> BuiltIn()
+    {
+        yield return new SyntheticTrainableFactory();
+    }
+
+    public static IReadOnlyList<ITrainableFactory> Load(IEnumerable<string> assemblyPaths)
+    {
+        var factories = new List<ITrainableFactory>();
+        foreach (var path in assemblyPaths)
+        {
+            var full = Path.GetFullPath(path);
+            if (!File.Exists(full))
+            {
+                throw new FileNotFoundException($"--trainables: no file at {full}. Build your class library and pass the path of its .dll.", full);
+            }
+            var assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(full);
+            var types = assembly.GetExportedTypes()
+                .Where(t => typeof(ITrainableFactory).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false } && t.GetConstructor(Type.EmptyTypes) is not null)
+                .ToList();
+            if (types.Count == 0)
+            {
+                throw new InvalidOperationException($"--trainables: {full} has no public class implementing ITrainableFactory with a parameterless constructor.");
+            }
+            factories.AddRange(types.Select(t => (ITrainableFactory)Activator.CreateInstance(t)!));
+        }
+        return factories;
+    }
+
+    /// <summary>Assemblies next to the running program whose name starts with OrleansHpo.Trainables (shipped trainables).</summary>
+    public static IEnumerable<string> Shipped() =>
+        Directory.EnumerateFiles(AppContext.BaseDirectory, "OrleansHpo.Trainables*.dll");
+}
