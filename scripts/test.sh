@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# The test command: builds the solution and runs every test. CI runs exactly this (.ci/run).
+# The test command: builds the solution and runs every test project. CI runs exactly this (.ci/run).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
+
 dotnet build OrleansHpo.sln -c Release -nologo -v q -clp:ErrorsOnly
-dotnet test tests/OrleansHpo.Tests/OrleansHpo.Tests.csproj -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee /tmp/hpo-test.log | grep -vE '^\s+(Passed|Skipped) ' || true
-status=${PIPESTATUS[0]}
-total=$(grep -E '^\s*Total tests:' /tmp/hpo-test.log | tail -1 | awk '{print $3}')
-passed=$(grep -E '^\s*Passed:' /tmp/hpo-test.log | tail -1 | awk '{print $2}')
-failed=$(grep -E '^\s*Failed:' /tmp/hpo-test.log | tail -1 | awk '{print $2}')
-skipped=$(grep -E '^\s*Skipped:' /tmp/hpo-test.log | tail -1 | awk '{print $2}')
-echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+
+log="$(mktemp -t hpo-test.XXXXXX.log)"
+status=0
+for project in tests/*/*.Tests.csproj; do
+  echo "== $project"
+  set +e
+  dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 \
+    | tee -a "$log" | grep -vE '^\s+(Passed|Skipped) '
+  rc=${PIPESTATUS[0]}
+  set -e
+  if [ "$rc" -ne 0 ]; then status=$rc; fi
+done
+
+sum() { { grep -E "^\s*$1:" "$log" || true; } | awk '{s += $2} END {print s + 0}'; }
+echo "tests: $(sum Passed) passed, $(sum Failed) failed, $(sum Skipped) skipped"
 exit "$status"
