@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the system packages OrleansHpo's training, cluster and tests use, when they are missing.
+# Idempotent; called by setup.sh and test.sh. Needs root (or sudo) only when something is missing.
+#   dataset-fashion-mnist  real FashionMNIST IDX files under /usr/share/datasets/fashion-mnist/
+#   redis-server           clustering, grain state and reminders for multi-silo clusters
+#   azurite (npm)          Azure Blob Storage emulator, for the blob checkpoint store tests (--azurite)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+want_azurite=0
+for arg in "$@"; do
+  case "$arg" in
+    --azurite) want_azurite=1 ;;
+    *) echo "usage: $0 [--azurite]" >&2; exit 2 ;;
+  esac
+done
+
+command -v dotnet >/dev/null 2>&1 || {
+  echo "error: the .NET SDK is missing; install .NET SDK 10.0.401 (see global.json), then run this again" >&2; exit 2; }
+
+need=()
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+if [ "${#need[@]}" -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: ${need[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if [ "$want_azurite" -eq 1 ] && [ ! -x "$here/.tools/node_modules/.bin/azurite-blob" ]; then
+  echo "installing: azurite (npm, into .tools/)"
+  mkdir -p "$here/.tools"
+  npm install --prefix "$here/.tools" --no-audit --no-fund --silent azurite >/dev/null
+fi
