@@ -76,6 +76,12 @@ public sealed class AzureBlobCheckpointStore : ICheckpointStore
         return new CheckpointRef(WithoutQuery(blob.Uri), epoch, sha, bytes);
     }
 
+    public void ClaimFence(CheckpointScope scope, int trialId, long fence)
+    {
+        EnsureContainer();
+        RaiseFence(_container.GetBlobClient(TrialPrefix(scope, trialId) + "fence"), trialId, fence);
+    }
+
     public Stream? TryOpen(CheckpointRef reference, out string? problem)
     {
         if (!TryBlobName(reference.Uri, out var name))

@@ -18,6 +18,13 @@ public interface ICheckpointStore
     /// <exception cref="StaleCheckpointWriteException">A run with a higher fence token already wrote a checkpoint of this trial.</exception>
     CheckpointRef Save(CheckpointScope scope, int trialId, int epoch, long fence, Action<Stream> write);
 
+    /// <summary>
+    /// Record that the run with <paramref name="fence"/> owns the trial from now on: a run calls this before it loads
+    /// its checkpoint, so an older run can no longer write one even if the newer run has not written yet.
+    /// </summary>
+    /// <exception cref="StaleCheckpointWriteException">A run with a higher fence token has already claimed the trial.</exception>
+    void ClaimFence(CheckpointScope scope, int trialId, long fence);
+
     /// <summary>Read and verify a checkpoint. Returns null with a reason when it is missing or corrupt.</summary>
     Stream? TryOpen(CheckpointRef reference, out string? problem);
 

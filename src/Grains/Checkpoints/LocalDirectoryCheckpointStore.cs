@@ -48,18 +48,8 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
                 bytes = file.Length;
                 sha = Convert.ToHexString(hash.GetHashAndReset());
             }
-            using (AcquireLock(folder))
+            using (RaiseFence(folder, trialId, fence))
             {
-                var fencePath = Path.Combine(folder, "fence");
-                long newest = ReadFence(fencePath);
-                if (fence < newest)
-                {
-                    throw new StaleCheckpointWriteException(trialId, fence, newest);
-                }
-                if (fence > newest)
-                {
-                    WriteFence(fencePath, fence);
-                }
                 File.Move(temp, final, overwrite: true);
             }
         }
@@ -69,6 +59,38 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
             throw;
         }
         return new CheckpointRef(final, epoch, sha, bytes);
+    }
+
+    public void ClaimFence(CheckpointScope scope, int trialId, long fence)
+    {
+        var folder = Path.Combine(Folder(scope), CheckpointNames.TrialFolder(trialId));
+        Directory.CreateDirectory(folder);
+        RaiseFence(folder, trialId, fence).Dispose();
+    }
+
+    /// <summary>Under the trial's lock: refuse a token lower than the recorded one, record a higher one. Returns the held lock.</summary>
+    private static FileStream RaiseFence(string folder, int trialId, long fence)
+    {
+        var held = AcquireLock(folder);
+        try
+        {
+            var fencePath = Path.Combine(folder, "fence");
+            long newest = ReadFence(fencePath);
+            if (fence < newest)
+            {
+                throw new StaleCheckpointWriteException(trialId, fence, newest);
+            }
+            if (fence > newest)
+            {
+                WriteFence(fencePath, fence);
+            }
+            return held;
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
     }
 
     public Stream? TryOpen(CheckpointRef reference, out string? problem)

@@ -78,6 +78,11 @@ internal sealed class TrialRun
         string? error = null;
         try
         {
+            if (_fence > 0)
+            {
+                // From here on no older run of this trial (a stale activation) can write a checkpoint.
+                _store.ClaimFence(CheckpointScope.Of(_plan), _plan.TrialId, _fence);
+            }
             using var trainable = _factory.Create();
             int start = 1;
             Stream? checkpoint = null;
