@@ -54,6 +54,7 @@ public sealed class AzuriteFixture : IDisposable
             Kill(process);
             if (attempt == 3)
             {
+                Directory.Delete(_location, recursive: true);
                 throw new InvalidOperationException($"Azurite ({executable}) did not listen on 127.0.0.1:{Port}");
             }
         }

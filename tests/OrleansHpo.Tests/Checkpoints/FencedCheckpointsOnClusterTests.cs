@@ -32,7 +32,8 @@ public sealed class FencedCheckpointsOnClusterTests(AzuriteFixture azurite)
         Assert.All(CountingTrainableFactory.Trained.Where(kv => kv.Key.Seed == tag), kv => Assert.Equal(1, kv.Value));
         Assert.Equal(trials.Sum(t => t.LastEpoch), CountingTrainableFactory.Trained.Count(kv => kv.Key.Seed == tag));
         Assert.All(trials, t => Assert.Equal(0, t.RetrainedEpochs));
-        Assert.Contains(trials, t => t.Activations > 1 && t.LastEpoch > 1); // paused, reactivated, resumed
+        // Some trials paused at a rung and were resumed past it (on whatever silo the promotion reactivated them).
+        Assert.Contains(trials, t => t.Reports.Any(r => r.Decision == TrialDecision.Pause && r.Epoch < t.LastEpoch));
 
         // Checkpoints are blobs, and only trials that can still be resumed keep one.
         var store = Store(cluster);
