@@ -4,7 +4,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 
-./scripts/install-deps.sh
+./scripts/install-deps.sh --azurite
 dotnet build OrleansHpo.sln -c Release -nologo -v q -clp:ErrorsOnly
 
 log="$(mktemp -t hpo-test.XXXXXX.log)"

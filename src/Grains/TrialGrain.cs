@@ -67,6 +67,7 @@ public sealed class TrialGrain(
         S.Status = TrialStatus.Running;
         S.Milestone = milestone;
         S.RunId = runId;
+        S.CheckpointFence++;
         if (!await TryWrite())
         {
             return;
@@ -89,6 +90,7 @@ public sealed class TrialGrain(
         S.Status = TrialStatus.Running;
         S.Milestone = milestone;
         S.RunId = runId;
+        S.CheckpointFence++;
         if (!await TryWrite())
         {
             return;
@@ -118,6 +120,7 @@ public sealed class TrialGrain(
         {
             S.RunId = runId;
             S.Milestone = milestone;
+            S.CheckpointFence++;
             if (await TryWrite())
             {
                 logger.LogInformation("Trial {TrialId} recovers from {Checkpoint}", plan.TrialId, S.Checkpoint?.Uri ?? "scratch");
@@ -279,7 +282,7 @@ public sealed class TrialGrain(
         var factory = registry.Get(plan.Trainable);
         var resumeFrom = S.LastEpoch;
         var run = new TrialRun(this.AsReference<ITrialGrain>(), plan, S.RunId, resumeFrom, S.Checkpoint, S.Milestone,
-            factory, checkpoints, workerOptions, logger);
+            factory, checkpoints, workerOptions, logger, S.CheckpointFence);
         _run = run;
         // Training runs outside grain turns; keep the activation alive while it does.
         DelayDeactivation(TimeSpan.FromDays(7));

@@ -9,6 +9,13 @@ public sealed class HpoSiloOptions
     /// <summary>Flush grain state to the disk on every write (survives power loss; slower). Off: survives process crashes.</summary>
     public bool FsyncState { get; set; }
 
+    /// <summary>
+    /// Checkpoint store: empty (default) each experiment's results folder; a directory path (a shared mount across
+    /// machines); or <c>azure-blob:Container=NAME;[Prefix=PATH;]CONNECTION-STRING</c> for Azure Blob Storage.
+    /// See docs/checkpoint-stores.md.
+    /// </summary>
+    public string? CheckpointStore { get; set; }
+
     /// <summary>Worker slots: trials this silo trains at once.</summary>
     public int WorkerSlots { get; set; } = Math.Max(1, Environment.ProcessorCount);
 

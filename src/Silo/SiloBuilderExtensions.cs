@@ -29,7 +29,7 @@ public static class SiloBuilderExtensions
         services.AddSingleton(workerOptions);
         services.AddSingleton<WorkerPool>();
         services.AddSingleton<TrialActivity>();
-        services.AddSingleton<ICheckpointStore, LocalDirectoryCheckpointStore>();
+        services.AddSingleton(CheckpointStoreFactory.Create(options.CheckpointStore));
         if (options.StateDirectory is { } stateDirectory)
         {
             Directory.CreateDirectory(stateDirectory);

@@ -4,12 +4,26 @@ namespace OrleansHpo.Grains.Checkpoints;
 
 /// <summary>
 /// Where trial checkpoints live. Writes are atomic and checksummed; a reader gets the bytes only if the checksum
-/// matches the reference stored in the trial's state. Implementations: a local (or shared) directory, Azure Blob.
+/// matches the reference stored in the trial's state. Writes are fenced: each carries the run's fence token, and a
+/// write whose token is lower than the newest one already written for the trial is refused with
+/// <see cref="StaleCheckpointWriteException"/>, so a stale activation cannot replace a newer run's checkpoint.
+/// Implementations: a local (or shared) directory, Azure Blob Storage; <see cref="CheckpointStoreFactory"/> picks one.
 /// </summary>
 public interface ICheckpointStore
 {
-    /// <summary>Write a checkpoint of <paramref name="trialId"/> after <paramref name="epoch"/> under <paramref name="root"/>.</summary>
-    CheckpointRef Save(string root, int trialId, int epoch, Action<Stream> write);
+    /// <summary>
+    /// Write a checkpoint of <paramref name="trialId"/> after <paramref name="epoch"/>, fenced by <paramref name="fence"/>.
+    /// Nothing is visible until the whole checkpoint is stored; if <paramref name="write"/> throws, nothing is stored.
+    /// </summary>
+    /// <exception cref="StaleCheckpointWriteException">A run with a higher fence token already wrote a checkpoint of this trial.</exception>
+    CheckpointRef Save(CheckpointScope scope, int trialId, int epoch, long fence, Action<Stream> write);
+
+    /// <summary>
+    /// Record that the run with <paramref name="fence"/> owns the trial from now on: a run calls this before it loads
+    /// its checkpoint, so an older run can no longer write one even if the newer run has not written yet.
+    /// </summary>
+    /// <exception cref="StaleCheckpointWriteException">A run with a higher fence token has already claimed the trial.</exception>
+    void ClaimFence(CheckpointScope scope, int trialId, long fence);
 
     /// <summary>Read and verify a checkpoint. Returns null with a reason when it is missing or corrupt.</summary>
     Stream? TryOpen(CheckpointRef reference, out string? problem);
@@ -17,6 +31,9 @@ public interface ICheckpointStore
     /// <summary>Delete a checkpoint; a missing one is not an error.</summary>
     void Delete(CheckpointRef reference);
 
-    /// <summary>Bytes of checkpoints currently stored under <paramref name="root"/>.</summary>
-    long BytesUnder(string root);
+    /// <summary>Checkpoints currently stored for the experiment of <paramref name="scope"/>, ordered by trial, epoch and fence.</summary>
+    IReadOnlyList<StoredCheckpoint> List(CheckpointScope scope);
+
+    /// <summary>Bytes of checkpoints currently stored for the experiment of <paramref name="scope"/>.</summary>
+    long BytesUnder(CheckpointScope scope) => List(scope).Sum(c => c.Bytes);
 }

@@ -1,20 +1,37 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using OrleansHpo.Grains.Interfaces.Contracts;
 
 namespace OrleansHpo.Grains.Checkpoints;
 
 /// <summary>
-/// Checkpoints as files: <c>ROOT/trial-N/epoch-E.ckpt</c>. Written to a temporary file in the same folder, flushed,
-/// then renamed over the final name, so a crash leaves either the old file or the new one, never half of one.
-/// A shared mount (NFS, SMB) makes this work across machines.
+/// Checkpoints as files: <c>FOLDER/trial-N/epoch-E.fence-F.ckpt</c>, where FOLDER is the experiment's
+/// <c>DIR/NAME/checkpoints</c> by default, or <c>BASE/NAME</c> when the store is configured with a base directory
+/// (a shared mount, NFS or SMB, makes this work across machines).
+/// <para>Atomic: written to a temporary file in the same folder and flushed, then renamed to the final name, so a
+/// crash leaves either no checkpoint or a whole one. Fenced: <c>trial-N/fence</c> holds the highest fence token that
+/// wrote a checkpoint of the trial; the token check, the fence update and the rename happen under an exclusive lock
+/// on <c>trial-N/fence.lock</c>, so a writer with a lower token can never publish after a newer one has.</para>
 /// </summary>
 public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
 {
-    public CheckpointRef Save(string root, int trialId, int epoch, Action<Stream> write)
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
+    private readonly string? _baseDirectory;
+
+    /// <param name="baseDirectory">Folder for every experiment's checkpoints; null: each experiment's results folder.</param>
+    public LocalDirectoryCheckpointStore(string? baseDirectory = null)
     {
-        var folder = Path.Combine(root, $"trial-{trialId}");
+        _baseDirectory = string.IsNullOrWhiteSpace(baseDirectory) ? null : Path.GetFullPath(baseDirectory);
+    }
+
+    /// <summary>The configured base directory, or null when checkpoints go into each experiment's results folder.</summary>
+    public string? BaseDirectory => _baseDirectory;
+
+    public CheckpointRef Save(CheckpointScope scope, int trialId, int epoch, long fence, Action<Stream> write)
+    {
+        var folder = Path.Combine(Folder(scope), CheckpointNames.TrialFolder(trialId));
         Directory.CreateDirectory(folder);
-        var final = Path.Combine(folder, $"epoch-{epoch}.ckpt");
+        var final = Path.Combine(folder, CheckpointNames.File(epoch, fence));
         var temp = final + $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         string sha;
         long bytes;
@@ -31,7 +48,10 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
                 bytes = file.Length;
                 sha = Convert.ToHexString(hash.GetHashAndReset());
             }
-            File.Move(temp, final, overwrite: true);
+            using (RaiseFence(folder, trialId, fence))
+            {
+                File.Move(temp, final, overwrite: true);
+            }
         }
         catch
         {
@@ -41,35 +61,124 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
         return new CheckpointRef(final, epoch, sha, bytes);
     }
 
+    public void ClaimFence(CheckpointScope scope, int trialId, long fence)
+    {
+        var folder = Path.Combine(Folder(scope), CheckpointNames.TrialFolder(trialId));
+        Directory.CreateDirectory(folder);
+        RaiseFence(folder, trialId, fence).Dispose();
+    }
+
+    /// <summary>Under the trial's lock: refuse a token lower than the recorded one, record a higher one. Returns the held lock.</summary>
+    private static FileStream RaiseFence(string folder, int trialId, long fence)
+    {
+        var held = AcquireLock(folder);
+        try
+        {
+            var fencePath = Path.Combine(folder, "fence");
+            long newest = ReadFence(fencePath);
+            if (fence < newest)
+            {
+                throw new StaleCheckpointWriteException(trialId, fence, newest);
+            }
+            if (fence > newest)
+            {
+                WriteFence(fencePath, fence);
+            }
+            return held;
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
     public Stream? TryOpen(CheckpointRef reference, out string? problem)
     {
-        if (!File.Exists(reference.Uri))
+        MemoryStream memory;
+        try
+        {
+            using var file = new FileStream(reference.Uri, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            memory = new MemoryStream(checked((int)Math.Max(0, file.Length)));
+            file.CopyTo(memory);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             problem = $"checkpoint {reference.Uri} is missing";
             return null;
         }
-        var memory = new MemoryStream();
-        using (var file = new FileStream(reference.Uri, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
-        {
-            file.CopyTo(memory);
-        }
-        var sha = Convert.ToHexString(SHA256.HashData(memory.GetBuffer().AsSpan(0, (int)memory.Length)));
-        if (!string.Equals(sha, reference.Sha256, StringComparison.OrdinalIgnoreCase))
-        {
-            problem = $"checkpoint {reference.Uri} is corrupt (SHA-256 {sha[..12]}…, expected {reference.Sha256[..Math.Min(12, reference.Sha256.Length)]}…)";
-            return null;
-        }
-        memory.Position = 0;
-        problem = null;
-        return memory;
+        return CheckpointChecksum.Verify(memory, reference, out problem);
     }
 
     public void Delete(CheckpointRef reference) => TryDelete(reference.Uri);
 
-    public long BytesUnder(string root) =>
-        Directory.Exists(root)
-            ? new DirectoryInfo(root).EnumerateFiles("*.ckpt", SearchOption.AllDirectories).Sum(f => SafeLength(f))
-            : 0;
+    public IReadOnlyList<StoredCheckpoint> List(CheckpointScope scope)
+    {
+        var folder = Folder(scope);
+        var found = new List<StoredCheckpoint>();
+        if (!Directory.Exists(folder))
+        {
+            return found;
+        }
+        foreach (var trial in new DirectoryInfo(folder).EnumerateDirectories("trial-*"))
+        {
+            foreach (var file in trial.EnumerateFiles("*" + CheckpointNames.Extension))
+            {
+                if (CheckpointNames.TryParse(trial.Name, file.Name, out int trialId, out int epoch, out long fence))
+                {
+                    found.Add(new StoredCheckpoint(file.FullName, trialId, epoch, fence, SafeLength(file)));
+                }
+            }
+        }
+        return [.. found.OrderBy(c => c.TrialId).ThenBy(c => c.Epoch).ThenBy(c => c.Fence)];
+    }
+
+    private string Folder(CheckpointScope scope) =>
+        _baseDirectory is null ? scope.Root : Path.Combine(_baseDirectory, CheckpointNames.Segment(scope.Experiment));
+
+    /// <summary>An exclusive lock on <c>fence.lock</c> (FileShare.None: an OS lock, across processes).</summary>
+    private static FileStream AcquireLock(string folder)
+    {
+        var path = Path.Combine(folder, "fence.lock");
+        var deadline = DateTime.UtcNow + LockTimeout;
+        int wait = 1;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                // Held by another writer of this trial: the critical section is a read, a tiny write and a rename.
+                Thread.Sleep(wait);
+                wait = Math.Min(wait * 2, 50);
+            }
+        }
+    }
+
+    private static long ReadFence(string path)
+    {
+        try
+        {
+            return long.Parse(File.ReadAllText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return 0;
+        }
+    }
+
+    private static void WriteFence(string path, long fence)
+    {
+        var temp = path + $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            file.Write(System.Text.Encoding.ASCII.GetBytes(fence.ToString(CultureInfo.InvariantCulture)));
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
 
     private static long SafeLength(FileInfo file)
     {

@@ -20,6 +20,7 @@ internal sealed class TrialRun
     private readonly CheckpointRef? _checkpoint;
     private readonly int _resumeFrom;
     private readonly int _milestone;
+    private readonly long _fence;
     private readonly ITrainableFactory _factory;
     private readonly ICheckpointStore _store;
     private readonly WorkerOptions _options;
@@ -32,8 +33,9 @@ internal sealed class TrialRun
 
     public TrialRun(
         ITrialGrain self, TrialPlan plan, int runId, int resumeFrom, CheckpointRef? checkpoint, int milestone,
-        ITrainableFactory factory, ICheckpointStore store, WorkerOptions options, ILogger logger)
+        ITrainableFactory factory, ICheckpointStore store, WorkerOptions options, ILogger logger, long fence = 0)
     {
+        _fence = fence;
         _self = self;
         _plan = plan;
         RunId = runId;
@@ -76,6 +78,11 @@ internal sealed class TrialRun
         string? error = null;
         try
         {
+            if (_fence > 0)
+            {
+                // From here on no older run of this trial (a stale activation) can write a checkpoint.
+                _store.ClaimFence(CheckpointScope.Of(_plan), _plan.TrialId, _fence);
+            }
             using var trainable = _factory.Create();
             int start = 1;
             Stream? checkpoint = null;
@@ -139,7 +146,7 @@ internal sealed class TrialRun
                 if ((_plan.CheckpointEveryEpoch || _checkpointEpochs.Contains(epoch)) && epoch >= start)
                 {
                     // Checkpoint before the report: once the scheduler hears of this epoch, it may pause the trial.
-                    written = _store.Save(_plan.CheckpointRoot, _plan.TrialId, epoch, trainable.SaveCheckpoint);
+                    written = _store.Save(CheckpointScope.Of(_plan), _plan.TrialId, epoch, _fence, trainable.SaveCheckpoint);
                     HpoMetrics.CheckpointBytesWritten.Add(written.Bytes);
                 }
                 pending.Add(new EpochReport(_plan.TrialId, epoch, new Dictionary<string, double>(metrics), DateTime.UtcNow,
@@ -170,6 +177,12 @@ internal sealed class TrialRun
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             error = null;
+        }
+        catch (StaleCheckpointWriteException e)
+        {
+            // A newer run of this trial owns it (its activation persisted a higher fence): stop without writing state.
+            Detached = true;
+            _logger.LogWarning("Trial {TrialId}: stale run {RunId} stops without writing ({Message})", _plan.TrialId, RunId, e.Message);
         }
         catch (Exception e)
         {

@@ -22,4 +22,7 @@ public sealed class TrialState
     [Id(9)] public int Activations { get; set; }
     [Id(10)] public int RetrainedEpochs { get; set; }
     [Id(11)] public string? StopReason { get; set; }
+    /// <summary>Checkpoint fence token: raised and persisted before every run starts, so a newer run's token is higher
+    /// than any stale activation's; the checkpoint store refuses writes with a lower token than it has seen.</summary>
+    [Id(20)] public long CheckpointFence { get; set; }
 }

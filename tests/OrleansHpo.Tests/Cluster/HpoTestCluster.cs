@@ -24,7 +24,7 @@ public sealed class HpoTestCluster : IAsyncDisposable
 
     public IGrainFactory Grains => Cluster.Client;
 
-    public static async Task<HpoTestCluster> StartAsync(int silos = 3, int slotsPerSilo = 4, Func<int, int>? slotsOf = null)
+    public static async Task<HpoTestCluster> StartAsync(int silos = 3, int slotsPerSilo = 4, Func<int, int>? slotsOf = null, Action<HpoSiloOptions>? configure = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "hpo-tests", Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(root);
@@ -32,12 +32,14 @@ public sealed class HpoTestCluster : IAsyncDisposable
         builder.ConfigureSilo((options, silo) =>
         {
             int index = int.Parse(options.SiloName.Split('_')[^1], System.Globalization.CultureInfo.InvariantCulture);
-            silo.AddOrleansHpo(new HpoSiloOptions
+            var hpo = new HpoSiloOptions
             {
                 StateDirectory = Path.Combine(root, "state"),
                 WorkerSlots = slotsOf?.Invoke(index) ?? slotsPerSilo,
                 AdditionalTrainables = [new CountingTrainableFactory()],
-            });
+            };
+            configure?.Invoke(hpo);
+            silo.AddOrleansHpo(hpo);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
