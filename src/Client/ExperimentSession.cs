@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using OrleansHpo.Core.Spec;
 using OrleansHpo.Core.Training;
 using OrleansHpo.Grains;
+using OrleansHpo.Grains.Execution;
 using OrleansHpo.Grains.Interfaces;
 using OrleansHpo.Grains.Interfaces.Contracts;
 using OrleansHpo.Silo;
@@ -40,8 +41,17 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
             throw new UserError($"experiment '{spec.Name}' already exists on the cluster (its state is in the cluster's store): follow it with `hpo status {spec.Name} --cluster {Cluster}`, or run under another name with `--set name=NEW`");
         }
         Say($"experiment {spec.Name}: {ExperimentMetadata.SchedulerName(spec)} on '{spec.Trainable}', {spec.NWorkers} workers, results in {folder.Directory}");
-        await experiment.Start(new StartExperimentRequest(spec.SourceJson, folder.Directory));
-        return await Follow(experiment, spec, cancellationToken);
+        var request = new StartExperimentRequest(spec.SourceJson, folder.Directory);
+        if (silo.Remote)
+        {
+            // Start is idempotent: a silo dying under the experiment grain only delays it.
+            await TransientRetry.Run(() => experiment.Start(request), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, "start");
+        }
+        else
+        {
+            await experiment.Start(request);
+        }
+        return await Follow(experiment, spec, cancellationToken, silo.Remote);
     }
 
     public async Task<int> ResumeAsync(string name, string resultsRoot, CancellationToken cancellationToken)

@@ -47,6 +47,13 @@ public sealed partial class ExperimentGrain
 
     private void Heard(int trialId) => _heard[trialId] = Environment.TickCount64;
 
+    /// <summary>Runs whose end this activation counted (the reconcile loop may count it before the trial's own event arrives).</summary>
+    private readonly HashSet<long> _leftSlot = [];
+
+    private void RememberLeftSlot(int trialId, int runId) => _leftSlot.Add(((long)trialId << 32) | (uint)runId);
+
+    private bool LeftSlotBefore(int trialId, int runId) => _leftSlot.Contains(((long)trialId << 32) | (uint)runId);
+
     private async Task EnsureReminder()
     {
         if (_recovery.ReminderPeriod is { } period)

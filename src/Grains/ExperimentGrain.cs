@@ -136,7 +136,8 @@ public sealed partial class ExperimentGrain(
             await OnLeftSlot(trialEvent.TrialId, running, outcome, trialEvent.RetrainedEpochs, trialEvent.Error);
         }
         else if (trialEvent.Outcome == TrialStatus.Paused
-                 && S.Running.TryGetValue(trialEvent.TrialId, out var next) && next.RunId > trialEvent.RunId)
+                 && S.Running.TryGetValue(trialEvent.TrialId, out var next) && next.RunId > trialEvent.RunId
+                 && !LeftSlotBefore(trialEvent.TrialId, trialEvent.RunId))
         {
             // The rung promoted this trial before its pause reached us (the event queued behind the promoting
             // turn): the slot went straight to the new run. Count the pause the promotion already undid.
@@ -273,6 +274,7 @@ public sealed partial class ExperimentGrain(
     private async Task OnLeftSlot(int trialId, RunningTrial running, TrialStatus outcome, int retrained, string? error)
     {
         S.Running.Remove(trialId);
+        RememberLeftSlot(trialId, running.RunId);
         S.RetrainedEpochs += retrained;
         switch (outcome)
         {

@@ -68,7 +68,7 @@ public sealed class HpoClusterOptions
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Period of each running experiment's reminder (wakes it after a whole-cluster restart).</summary>
-    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Minimum log level of OrleansHpo's own logs (Orleans' are one level quieter).</summary>
     public string LogLevel { get; set; } = "Information";
