@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansHpo.Grains.Execution;
@@ -20,9 +21,19 @@ public sealed class TrainingDrainService(
 {
     private readonly CancellationTokenSource _stopping = new();
     private CancellationTokenRegistration _registration;
+    private readonly List<PosixSignalRegistration> _signals = [];
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // SIGTERM / SIGINT stop the host gracefully (never the runtime's default: exit at once).
+        foreach (var signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT })
+        {
+            _signals.Add(PosixSignalRegistration.Create(signal, context =>
+            {
+                context.Cancel = true;
+                lifetime.StopApplication();
+            }));
+        }
         // ApplicationStopping fires before Orleans starts deactivating grains, so trials can still persist.
         _registration = lifetime.ApplicationStopping.Register(() => Drain("shutdown", DateTime.UtcNow + options.TimeLimitLeeway));
         if (options.TimeLimit is { } limit)
@@ -51,6 +62,7 @@ public sealed class TrainingDrainService(
     {
         _stopping.Cancel();
         _registration.Dispose();
+        _signals.ForEach(s => s.Dispose());
         return Task.CompletedTask;
     }
 
