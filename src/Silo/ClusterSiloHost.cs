@@ -210,6 +210,7 @@ public static class ClusterSiloHost
         builder.Logging.AddFilter("Orleans", level <= LogLevel.Information ? LogLevel.Warning : LogLevel.Error);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.AddFilter("OrleansHpo", level); // "Orleans" above is a prefix of our categories too
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         // Orleans stops after the drain: leave room for both.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.TimeLimitLeeway + TimeSpan.FromSeconds(60));
