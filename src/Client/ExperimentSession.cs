@@ -4,15 +4,19 @@ using Microsoft.Extensions.Logging;
 using OrleansHpo.Core.Spec;
 using OrleansHpo.Core.Training;
 using OrleansHpo.Grains;
+using OrleansHpo.Grains.Execution;
 using OrleansHpo.Grains.Interfaces;
 using OrleansHpo.Grains.Interfaces.Contracts;
 using OrleansHpo.Silo;
 
 namespace OrleansHpo.Client;
 
-/// <summary>Runs or resumes one experiment on an embedded silo and follows it to the end.</summary>
+/// <summary>Runs or resumes one experiment on an embedded silo, or on a cluster (<see cref="Cluster"/>), and follows it to the end.</summary>
 public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbose, IReadOnlyList<string> trainables)
 {
+    /// <summary>Cluster to run on (<c>redis://HOST:PORT</c>); null: an embedded silo in this process.</summary>
+    public string? Cluster { get; init; }
+
     public TrainableRegistry Registry { get; } = new(TrainablePlugins.BuiltIn().Concat(TrainablePlugins.Load(TrainablePlugins.Shipped().Concat(trainables).Distinct())));
 
     public async Task<int> RunAsync(string specPath, IReadOnlyList<string> overrides, string resultsRoot, bool overwrite, CancellationToken cancellationToken)
@@ -30,11 +34,24 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
             Directory.Delete(folder.Directory, recursive: true);
         }
         Directory.CreateDirectory(folder.Directory);
-        await using var silo = await StartSilo(folder, spec);
+        await using var silo = await StartSilo(folder, spec, cancellationToken);
         var experiment = silo.GrainFactory.GetGrain<IExperimentGrain>(spec.Name);
+        if (silo.Remote && (await experiment.GetStatus()).Phase != ExperimentPhase.NotStarted)
+        {
+            throw new UserError($"experiment '{spec.Name}' already exists on the cluster (its state is in the cluster's store): follow it with `hpo status {spec.Name} --cluster {Cluster}`, or run under another name with `--set name=NEW`");
+        }
         Say($"experiment {spec.Name}: {ExperimentMetadata.SchedulerName(spec)} on '{spec.Trainable}', {spec.NWorkers} workers, results in {folder.Directory}");
-        await experiment.Start(new StartExperimentRequest(spec.SourceJson, folder.Directory));
-        return await Follow(experiment, spec, cancellationToken);
+        var request = new StartExperimentRequest(spec.SourceJson, folder.Directory);
+        if (silo.Remote)
+        {
+            // Start is idempotent: a silo dying under the experiment grain only delays it.
+            await TransientRetry.Run(() => experiment.Start(request), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, "start");
+        }
+        else
+        {
+            await experiment.Start(request);
+        }
+        return await Follow(experiment, spec, cancellationToken, silo.Remote);
     }
 
     public async Task<int> ResumeAsync(string name, string resultsRoot, CancellationToken cancellationToken)
@@ -43,23 +60,35 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
         var metadata = JsonNode.Parse(File.ReadAllText(folder.Metadata))!;
         var specJson = metadata["spec"]?.ToJsonString() ?? throw new UserError($"{folder.Metadata} has no spec; it was not written by hpo");
         var spec = SpecLoader.Validate(specJson, [], Registry, folder.Metadata);
-        await using var silo = await StartSilo(folder, spec);
+        await using var silo = await StartSilo(folder, spec, cancellationToken);
         var experiment = silo.GrainFactory.GetGrain<IExperimentGrain>(spec.Name);
         var status = await experiment.Resume();
         Say($"experiment {spec.Name} resumed: {status.Started} trials started before, {status.Running} running again, {status.ElapsedSeconds:F1}s of budget used");
-        return await Follow(experiment, spec, cancellationToken);
+        return await Follow(experiment, spec, cancellationToken, silo.Remote);
     }
 
-    private async Task<EmbeddedSilo> StartSilo(ResultsFolder folder, ExperimentSpec spec) =>
-        await EmbeddedSilo.StartAsync(new HpoSiloOptions
+    private async Task<GrainHost> StartSilo(ResultsFolder folder, ExperimentSpec spec, CancellationToken cancellationToken)
+    {
+        if (Cluster is not null)
+        {
+            return await ClusterConnection.ConnectAsync(Cluster, cancellationToken);
+        }
+        var silo = await EmbeddedSilo.StartAsync(new HpoSiloOptions
         {
             StateDirectory = folder.StateDirectory,
             WorkerSlots = spec.NWorkers,
             Trainables = [.. trainables],
         }, verbose ? LogLevel.Information : LogLevel.Warning);
+        return new GrainHost(silo.GrainFactory, remote: false, silo.DisposeAsync);
+    }
 
-    private async Task<int> Follow(IExperimentGrain experiment, ExperimentSpec spec, CancellationToken cancellationToken)
+    private async Task<int> Follow(IExperimentGrain experiment, ExperimentSpec spec, CancellationToken cancellationToken, bool remote = false)
     {
+        if (remote)
+        {
+            return await ClusterFollower.Follow(experiment, Say, cancellationToken) is { } final ? Report(final, spec)
+                : cancellationToken.IsCancellationRequested ? ExitCodes.Ok : ExitCodes.Failure;
+        }
         var lastPrint = DateTime.MinValue;
         bool stopSent = false;
         ExperimentStatus status;
@@ -83,6 +112,11 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
             }
             await Task.Delay(100, CancellationToken.None);
         }
+        return Report(status, spec);
+    }
+
+    private int Report(ExperimentStatus status, ExperimentSpec spec)
+    {
         Say(ProgressLine(status));
         Say($"{status.Phase.ToString().ToLowerInvariant()}: {status.StopReason}; {status.Started} trials ({status.Completed} completed, {status.Stopped} stopped, {status.Paused} paused, {status.Failed} failed), {status.Promotions} promotions, {status.Reports} reports in {status.ElapsedSeconds:F1}s");
         if (status.BestTrialId is { } best)
@@ -104,7 +138,7 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
         return ExitCodes.Ok;
     }
 
-    private static string ProgressLine(ExperimentStatus s) =>
+    internal static string ProgressLine(ExperimentStatus s) =>
         $"[{s.ElapsedSeconds,7:F1}s] trials {s.Started} | running {s.Running}/{s.Workers} paused {s.Paused} stopped {s.Stopped} completed {s.Completed} failed {s.Failed} | promotions {s.Promotions} | best {s.Metric} {(s.BestValue is { } v ? v.ToString("G5", System.Globalization.CultureInfo.InvariantCulture) : "-")}";
 
     private void Say(string line)

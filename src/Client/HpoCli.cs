@@ -23,27 +23,35 @@ public static class HpoCli
         var overwrite = new Option<bool>("--overwrite") { Description = "Delete an existing experiment of the same name first" };
         var specArg = new Argument<string>("spec") { Description = "Experiment spec (JSON)" };
         var nameArg = new Argument<string>("name") { Description = "Experiment name" };
+        var cluster = new Option<string?>("--cluster") { Description = "Run on / ask a running cluster (redis://HOST:PORT) instead of an embedded silo; --results-dir must be a path the silos share" };
 
-        var run = new Command("run", "Run an experiment on an embedded silo") { specArg, resultsDir, set, trainables, quiet, verbose, overwrite };
+        var run = new Command("run", "Run an experiment on an embedded silo or a cluster") { specArg, resultsDir, set, trainables, quiet, verbose, overwrite, cluster };
         run.SetAction((parse, ct) => Guard(error, () =>
-            Session(parse, output, quiet, verbose, trainables).RunAsync(parse.GetValue(specArg)!, parse.GetValue(set) ?? [], parse.GetValue(resultsDir)!, parse.GetValue(overwrite), ct)));
+            Session(parse, output, quiet, verbose, trainables, cluster).RunAsync(parse.GetValue(specArg)!, parse.GetValue(set) ?? [], parse.GetValue(resultsDir)!, parse.GetValue(overwrite), ct)));
 
-        var resume = new Command("resume", "Continue an interrupted experiment from its persisted state") { nameArg, resultsDir, trainables, quiet, verbose };
+        var resume = new Command("resume", "Continue an interrupted experiment from its persisted state") { nameArg, resultsDir, trainables, quiet, verbose, cluster };
         resume.SetAction((parse, ct) => Guard(error, () =>
-            Session(parse, output, quiet, verbose, trainables).ResumeAsync(parse.GetValue(nameArg)!, parse.GetValue(resultsDir)!, ct)));
+            Session(parse, output, quiet, verbose, trainables, cluster).ResumeAsync(parse.GetValue(nameArg)!, parse.GetValue(resultsDir)!, ct)));
 
-        var list = new Command("list", "List experiments in the results folder") { resultsDir };
-        list.SetAction((parse, ct) => Guard(error, () => Task.FromResult(Verbs.List(output, parse.GetValue(resultsDir)!))));
+        var list = new Command("list", "List experiments in the results folder") { resultsDir, cluster };
+        list.SetAction((parse, ct) => Guard(error, () => parse.GetValue(cluster) is { } c
+            ? ClusterVerbs.List(output, c, parse.GetValue(resultsDir)!, ct)
+            : Task.FromResult(Verbs.List(output, parse.GetValue(resultsDir)!))));
 
-        var status = new Command("status", "Show an experiment's progress") { nameArg, resultsDir };
-        status.SetAction((parse, ct) => Guard(error, () => Task.FromResult(Verbs.Status(output, parse.GetValue(resultsDir)!, parse.GetValue(nameArg)!))));
+        var status = new Command("status", "Show an experiment's progress") { nameArg, resultsDir, cluster };
+        status.SetAction((parse, ct) => Guard(error, () => parse.GetValue(cluster) is { } c
+            ? ClusterVerbs.Status(output, c, parse.GetValue(nameArg)!, ct)
+            : Task.FromResult(Verbs.Status(output, parse.GetValue(resultsDir)!, parse.GetValue(nameArg)!))));
 
-        var best = new Command("best", "Print an experiment's best trial") { nameArg, resultsDir };
-        best.SetAction((parse, ct) => Guard(error, () => Task.FromResult(Verbs.Best(output, parse.GetValue(resultsDir)!, parse.GetValue(nameArg)!))));
+        var best = new Command("best", "Print an experiment's best trial") { nameArg, resultsDir, cluster };
+        best.SetAction((parse, ct) => Guard(error, () => parse.GetValue(cluster) is { } c
+            ? ClusterVerbs.BestOf(output, c, parse.GetValue(nameArg)!, ct)
+            : Task.FromResult(Verbs.Best(output, parse.GetValue(resultsDir)!, parse.GetValue(nameArg)!))));
 
         var root = new RootCommand("OrleansHpo: hyperparameter optimization on Orleans (ASHA, Hyperband, successive halving)")
         {
             run, resume, list, status, best,
+            Commands.SiloCommand.Create(error),
         };
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
@@ -55,11 +63,16 @@ public static class HpoCli
             await error.WriteLineAsync("see: hpo --help");
             return ExitCodes.BadInput;
         }
-        return await parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var invocation = new InvocationConfiguration { Output = output, Error = error };
+        if (parseResult.CommandResult.Command.Name == "silo")
+        {
+            invocation.ProcessTerminationTimeout = null; // the silo host drains on SIGTERM itself
+        }
+        return await parseResult.InvokeAsync(invocation);
     }
 
-    private static ExperimentSession Session(ParseResult parse, TextWriter output, Option<bool> quiet, Option<bool> verbose, Option<string[]> trainables) =>
-        new(output, parse.GetValue(quiet), parse.GetValue(verbose), parse.GetValue(trainables) ?? []);
+    private static ExperimentSession Session(ParseResult parse, TextWriter output, Option<bool> quiet, Option<bool> verbose, Option<string[]> trainables, Option<string?> cluster) =>
+        new(output, parse.GetValue(quiet), parse.GetValue(verbose), parse.GetValue(trainables) ?? []) { Cluster = parse.GetValue(cluster) };
 
     private static async Task<int> Guard(TextWriter error, Func<Task<int>> action)
     {

@@ -6,6 +6,7 @@ using OrleansHpo.Core.Spec;
 using OrleansHpo.Core.Training;
 using OrleansHpo.Grains.Interfaces;
 using OrleansHpo.Grains.Interfaces.Contracts;
+using OrleansHpo.Grains.Execution;
 using OrleansHpo.Grains.Results;
 using OrleansHpo.Grains.State;
 
@@ -17,10 +18,10 @@ namespace OrleansHpo.Grains;
 /// Scheduling rules live in <see cref="SchedulerLayout"/> and the pure classes of OrleansHpo.Core.
 /// </summary>
 [GrainType("hpo-experiment")]
-public sealed class ExperimentGrain(
+public sealed partial class ExperimentGrain(
     [PersistentState("experiment", HpoStorage.Name)] IPersistentState<ExperimentState> state,
     TrainableRegistry registry,
-    ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain
+    ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain, IRemindable
 {
     private ExperimentSpec? _spec;
     private SchedulerLayout? _layout;
@@ -36,13 +37,13 @@ public sealed class ExperimentGrain(
     private ExperimentState S => state.State;
     private string Name => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (S.SpecJson is not null)
         {
             Initialize();
         }
-        return Task.CompletedTask;
+        await OnActivateRecovery();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -84,6 +85,7 @@ public sealed class ExperimentGrain(
         Initialize();
         logger.LogInformation("Experiment {Experiment} starts: {Scheduler} ({Variant}), {Workers} workers", Name, spec.Scheduler.Type, spec.Scheduler.Variant, spec.NWorkers);
         await Save();
+        await EnsureReminder();
         await FillSlots();
         await Save();
         WriteMetadata(force: true);
@@ -125,6 +127,7 @@ public sealed class ExperimentGrain(
         {
             return;
         }
+        Heard(trialEvent.TrialId);
         Record(trialEvent.Reports);
         if (trialEvent.Outcome is { } outcome
             && S.Running.TryGetValue(trialEvent.TrialId, out var running)
@@ -133,7 +136,8 @@ public sealed class ExperimentGrain(
             await OnLeftSlot(trialEvent.TrialId, running, outcome, trialEvent.RetrainedEpochs, trialEvent.Error);
         }
         else if (trialEvent.Outcome == TrialStatus.Paused
-                 && S.Running.TryGetValue(trialEvent.TrialId, out var next) && next.RunId > trialEvent.RunId)
+                 && S.Running.TryGetValue(trialEvent.TrialId, out var next) && next.RunId > trialEvent.RunId
+                 && !LeftSlotBefore(trialEvent.TrialId, trialEvent.RunId))
         {
             // The rung promoted this trial before its pause reached us (the event queued behind the promoting
             // turn): the slot went straight to the new run. Count the pause the promotion already undid.
@@ -183,6 +187,7 @@ public sealed class ExperimentGrain(
         {
             WriteMetadata(force: false);
         }
+        await ReconcileIfDue();
     }
 
     private async Task AfterChange()
@@ -199,6 +204,7 @@ public sealed class ExperimentGrain(
         }
         await Save();
         WriteMetadata(force: S.Phase is ExperimentPhase.Completed or ExperimentPhase.Failed);
+        await DropReminderWhenDone();
     }
 
     private void CheckStopCriteria()
@@ -242,8 +248,18 @@ public sealed class ExperimentGrain(
         await StopRunning();
     }
 
-    private Task StopRunning() =>
-        Task.WhenAll(S.Running.Keys.Select(id => Trial(id).Stop(S.StopReason ?? "stopped")));
+    private async Task StopRunning()
+    {
+        try
+        {
+            await Task.WhenAll(S.Running.Keys.Select(id => Trial(id).Stop(S.StopReason ?? "stopped")));
+        }
+        catch (Exception e) when (TransientRetry.IsTransient(e))
+        {
+            // A trial's silo is gone: the reconcile loop re-drives it and the next change stops it.
+            logger.LogWarning("Experiment {Experiment}: could not stop every trial ({Error}); retrying", Name, e.Message);
+        }
+    }
 
     private void Finish()
     {
@@ -258,6 +274,7 @@ public sealed class ExperimentGrain(
     private async Task OnLeftSlot(int trialId, RunningTrial running, TrialStatus outcome, int retrained, string? error)
     {
         S.Running.Remove(trialId);
+        RememberLeftSlot(trialId, running.RunId);
         S.RetrainedEpochs += retrained;
         switch (outcome)
         {

@@ -124,6 +124,7 @@ public sealed class TrialGrain(
             if (await TryWrite())
             {
                 logger.LogInformation("Trial {TrialId} recovers from {Checkpoint}", plan.TrialId, S.Checkpoint?.Uri ?? "scratch");
+                HpoMetrics.TrialsRecovered.Add(1);
                 StartRun();
             }
         }
@@ -166,7 +167,12 @@ public sealed class TrialGrain(
             }
             else if (Array.Find(plan.Rungs, r => r.Level == report.Epoch) is { } rung)
             {
-                d = await GrainFactory.GetGrain<IRungGrain>(rung.GrainKey).OnResult(rung, plan.TrialId, value);
+                var rungGrain = GrainFactory.GetGrain<IRungGrain>(rung.GrainKey);
+                d = await TransientRetry.Run(() => rungGrain.OnResult(rung, plan.TrialId, value), logger, $"trial {plan.TrialId}: rung {rung.GrainKey}");
+                if (d == TrialDecision.Pause && report.Epoch < S.Milestone)
+                {
+                    d = TrialDecision.Continue; // recomputed after a crash: the rung already promoted this trial past here
+                }
                 dirty = true;
             }
             if (d == TrialDecision.Continue && report.Epoch >= S.Milestone)
@@ -240,6 +246,7 @@ public sealed class TrialGrain(
         }
         else
         {
+            DeactivateOnIdle(); // drained or cancelled: still Running; the experiment re-drives it from its checkpoint
             return;
         }
         S.Status = outcome;

@@ -30,4 +30,13 @@ public static class HpoMetrics
 
     /// <summary>Trial state transitions, tagged with the new status.</summary>
     public static readonly Counter<long> TrialTransitions = Meter.CreateCounter<long>("hpo.trial.transitions", description: "Trial status changes");
+
+    /// <summary>Runs training on this silo's worker threads right now (up and down as runs start and end).</summary>
+    public static readonly UpDownCounter<long> TrialsRunning = Meter.CreateUpDownCounter<long>("hpo.trials.running", description: "Trial runs training on worker threads");
+
+    /// <summary>Runs ended early by a graceful shutdown or time limit, after checkpointing their last finished epoch.</summary>
+    public static readonly Counter<long> TrialsDrained = Meter.CreateCounter<long>("hpo.trials.drained", description: "Runs checkpointed and ended by a drain");
+
+    /// <summary>Running trials an experiment found without a live run and started again (silo lost, restart).</summary>
+    public static readonly Counter<long> TrialsRecovered = Meter.CreateCounter<long>("hpo.trials.recovered", description: "Trials re-driven by the experiment's reconcile loop");
 }

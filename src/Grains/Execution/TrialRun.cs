@@ -25,7 +25,7 @@ internal sealed class TrialRun
     private readonly ICheckpointStore _store;
     private readonly WorkerOptions _options;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _cancel = new();
+    private readonly CancellationTokenSource _cancel;
     private readonly HashSet<int> _decisionEpochs;
     private readonly HashSet<int> _checkpointEpochs;
     private readonly HashSet<int> _rungLevels;
@@ -46,6 +46,7 @@ internal sealed class TrialRun
         _store = store;
         _options = options;
         _logger = logger;
+        _cancel = CancellationTokenSource.CreateLinkedTokenSource(options.Drain.AbortToken);
         _decisionEpochs = [.. plan.Rungs.Select(r => r.Level), milestone, plan.MaxT];
         _rungLevels = [.. plan.Rungs.Select(r => r.Level)];
         _checkpointEpochs = [.. plan.Rungs.Select(r => r.Level).Where(l => l < plan.MaxT)];
@@ -75,6 +76,7 @@ internal sealed class TrialRun
     {
         var token = _cancel.Token;
         int retrained = 0;
+        HpoMetrics.TrialsRunning.Add(1);
         string? error = null;
         try
         {
@@ -130,9 +132,16 @@ internal sealed class TrialRun
             CheckpointRef? written = null;
             var sinceFlush = Stopwatch.StartNew();
             var clock = Stopwatch.StartNew();
+            int lastCheckpoint = checkpoint is not null ? start - 1 : 0;
             for (int epoch = start; epoch <= _milestone; epoch++)
             {
                 token.ThrowIfCancellationRequested();
+                if (_options.Drain.IsDraining)
+                {
+                    // Graceful shutdown or time limit: checkpoint the last finished epoch, report it, end the run.
+                    Drain(trainable, epoch - 1, start, lastCheckpoint, pending, written);
+                    return;
+                }
                 var metrics = trainable.TrainEpoch(epoch, token);
                 if (!metrics.TryGetValue(_plan.Metric, out var value))
                 {
@@ -148,6 +157,7 @@ internal sealed class TrialRun
                     // Checkpoint before the report: once the scheduler hears of this epoch, it may pause the trial.
                     written = _store.Save(CheckpointScope.Of(_plan), _plan.TrialId, epoch, _fence, trainable.SaveCheckpoint);
                     HpoMetrics.CheckpointBytesWritten.Add(written.Bytes);
+                    lastCheckpoint = epoch;
                 }
                 pending.Add(new EpochReport(_plan.TrialId, epoch, new Dictionary<string, double>(metrics), DateTime.UtcNow,
                     clock.Elapsed.TotalSeconds, TrialDecision.Continue));
@@ -190,6 +200,7 @@ internal sealed class TrialRun
             _logger.LogWarning(e, "Trial {TrialId} failed in run {RunId}", _plan.TrialId, RunId);
         }
 
+        HpoMetrics.TrialsRunning.Add(-1);
         if (!Detached)
         {
             try
@@ -201,6 +212,22 @@ internal sealed class TrialRun
                 _logger.LogWarning(e, "Trial {TrialId}: could not report the end of run {RunId}", _plan.TrialId, RunId);
             }
         }
+    }
+
+    private void Drain(ITrainable trainable, int finished, int start, int lastCheckpoint, List<EpochReport> pending, CheckpointRef? written)
+    {
+        if (finished >= start && lastCheckpoint != finished)
+        {
+            written = _store.Save(_plan.CheckpointRoot, _plan.TrialId, finished, trainable.SaveCheckpoint);
+            HpoMetrics.CheckpointBytesWritten.Add(written.Bytes);
+        }
+        _logger.LogInformation("Trial {TrialId}: silo draining, run {RunId} ends after epoch {Epoch} with checkpoint {Checkpoint}",
+            _plan.TrialId, RunId, finished, written?.Uri ?? "(unchanged)");
+        if ((pending.Count > 0 || written is not null) && !Detached)
+        {
+            _self.OnEpochs(RunId, [.. pending], written).GetAwaiter().GetResult();
+        }
+        HpoMetrics.TrialsDrained.Add(1);
     }
 
     private Dictionary<string, object> Config()

@@ -15,5 +15,8 @@ public sealed class WorkerOptions
     /// <summary>Reports are sent to the trial grain at decision epochs, or after this long at the latest.</summary>
     public TimeSpan ReportFlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Graceful shutdown / time limit switch shared by this silo's runs.</summary>
+    public TrainingDrain Drain { get; } = new();
+
     public int EffectiveIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : Math.Max(1, Environment.ProcessorCount / Math.Max(1, Slots));
 }

@@ -28,6 +28,9 @@ public sealed class WorkerPool : IDisposable
     /// <summary>Runs currently training.</summary>
     public int Busy => Volatile.Read(ref _busy);
 
+    /// <summary>Runs waiting for a free slot.</summary>
+    public int Queued => _queue.Count;
+
     /// <summary>Queue <paramref name="work"/> on a worker thread; the task completes when it has run.</summary>
     public Task Run(Action work)
     {

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using OrleansHpo.Tests.Cli;
+
+namespace OrleansHpo.Tests.Redis;
+
+/// <summary>
+/// Issue 4 on real processes: Redis, 3 silo processes (<c>hpo silo</c>) and the <c>hpo run --cluster</c> client.
+/// Conditions are polled with timeouts, never slept on.
+/// </summary>
+[Collection("redis-cluster")]
+public sealed class ClusterFaultToleranceTests : IClassFixture<RedisFixture>
+{
+    private readonly RedisServer _redis;
+
+    public ClusterFaultToleranceTests(RedisFixture fixture) => _redis = fixture.Server;
+
+    private static string Spec(string dir, string name, int trials, int delayMs)
+    {
+        var path = Path.Combine(dir, name + ".json");
+        File.WriteAllText(path, $$"""
+        {
+          "name": "{{name}}",
+          "trainable": "synthetic",
+          "config_space": {
+            "learning_rate": { "type": "loguniform", "lower": 0.0001, "upper": 1.0 },
+            "width": { "type": "randint", "lower": 8, "upper": 512, "log": true },
+            "epochs": 9,
+            "delay_ms": {{delayMs}}
+          },
+          "metric": "loss",
+          "mode": "min",
+          "max_resource_attr": "epochs",
+          "scheduler": { "type": "asha", "variant": "promotion", "grace_period": 1, "reduction_factor": 3 },
+          "searcher": { "type": "random", "seed": 5 },
+          "n_workers": 4,
+          "stop": { "max_trials_started": {{trials}} }
+        }
+        """);
+        return path;
+    }
+
+    private static Process Client(SiloCluster cluster, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(HpoProcess.Dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        foreach (var (key, value) in cluster.ClientEnvironment)
+        {
+            info.Environment[key] = value;
+        }
+        return Process.Start(info)!;
+    }
+
+    private static async Task<(int Code, string Output)> Finish(Process client, TimeSpan timeout)
+    {
+        var output = client.StandardOutput.ReadToEndAsync();
+        var error = client.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await client.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            client.Kill(entireProcessTree: true);
+            throw new TimeoutException($"hpo client did not finish in {timeout}: {await output}\n{await error}");
+        }
+        return (client.ExitCode, await output + "\n" + await error);
+    }
+
+    private static int ResultRows(string csv) => File.Exists(csv) ? File.ReadLines(csv).Count() - 1 : 0;
+
+    private static async Task WaitFor(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out waiting for {what}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Every trial accounted for, no (trial, epoch) twice, the experiment completed.</summary>
+    private static void AssertComplete(string dir, string name, int trials, (int Code, string Output) run)
+    {
+        Assert.True(run.Code == 0, $"exit {run.Code}\n{run.Output}");
+        Assert.Contains("best: ", run.Output);
+        var rows = File.ReadLines(Path.Combine(dir, name, "results.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        var keys = rows.Select(r => (Trial: int.Parse(r[0], System.Globalization.CultureInfo.InvariantCulture), Epoch: int.Parse(r[4], System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        Assert.Equal(keys.Count, keys.Distinct().Count());
+        Assert.Equal(Enumerable.Range(0, trials), keys.Select(k => k.Trial).Distinct().Order());
+        // Each trial's epochs are 1..last with no gap: nothing lost between checkpoint and report.
+        foreach (var trial in keys.GroupBy(k => k.Trial))
+        {
+            Assert.Equal(Enumerable.Range(1, trial.Max(k => k.Epoch)), trial.Select(k => k.Epoch).Order());
+        }
+        var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, name, "metadata.json")))!;
+        Assert.Equal("completed", metadata["status"]!.GetValue<string>());
+        Assert.Equal(0, metadata["num_trials_running"]!.GetValue<int>());
+        Assert.Equal(trials, metadata["num_trials_started"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Kill_9_of_one_silo_mid_experiment_loses_no_trial_and_records_no_report_twice()
+    {
+        using var cluster = new SiloCluster(_redis, 3);
+        var dir = HpoProcess.TempDir();
+        const int trials = 40;
+        var client = Client(cluster, "run", Spec(dir, "kill9", trials, 30), "--cluster", _redis.Url, "--results-dir", dir);
+        var csv = Path.Combine(dir, "kill9", "results.csv");
+        await WaitFor(() => ResultRows(csv) >= 20, TimeSpan.FromSeconds(90), "20 reports");
+        cluster.Kill(1);
+        var run = await Finish(client, TimeSpan.FromSeconds(150));
+        AssertComplete(dir, "kill9", trials, run);
+    }
+
+    [Fact]
+    public async Task Killing_every_silo_and_starting_them_again_completes_the_experiment_by_itself()
+    {
+        using var cluster = new SiloCluster(_redis, 3);
+        var dir = HpoProcess.TempDir();
+        const int trials = 30;
+        var client = Client(cluster, "run", Spec(dir, "restart", trials, 30), "--cluster", _redis.Url, "--results-dir", dir);
+        var csv = Path.Combine(dir, "restart", "results.csv");
+        await WaitFor(() => ResultRows(csv) >= 15, TimeSpan.FromSeconds(90), "15 reports");
+        for (int i = 0; i < cluster.Count; i++)
+        {
+            cluster.Kill(i);
+        }
+        for (int i = 0; i < cluster.Count; i++)
+        {
+            cluster.Start(i);
+        }
+        var run = await Finish(client, TimeSpan.FromSeconds(180));
+        AssertComplete(dir, "restart", trials, run);
+    }
+
+    [Fact]
+    public async Task Sigterm_drains_a_silo_its_trials_checkpoint_and_resume_from_there()
+    {
+        using var cluster = new SiloCluster(_redis, 2);
+        var dir = HpoProcess.TempDir();
+        const int trials = 12;
+        // Long enough epochs that the drain catches trials mid-training; no rung-level checkpoints at epochs 2, 4...
+        var client = Client(cluster, "run", Spec(dir, "sigterm", trials, 150), "--cluster", _redis.Url, "--results-dir", dir);
+        var csv = Path.Combine(dir, "sigterm", "results.csv");
+        await WaitFor(() => ResultRows(csv) >= 6, TimeSpan.FromSeconds(90), "6 reports");
+        await cluster.Terminate(0, TimeSpan.FromSeconds(60));
+        var log = cluster.Log(0);
+        Assert.Contains("Draining (shutdown)", log);
+        Assert.Contains("Drained", log);
+        var run = await Finish(client, TimeSpan.FromSeconds(150));
+        AssertComplete(dir, "sigterm", trials, run);
+        if (log.Contains("silo draining, run", StringComparison.Ordinal))
+        {
+            // A drained trial resumed from the checkpoint it wrote, not from scratch: nothing retrained.
+            Assert.Contains("recovers from", cluster.Log(1));
+            Assert.DoesNotContain("retraining from scratch", cluster.Log(1));
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using OrleansHpo.Tests.Cli;
+
+namespace OrleansHpo.Tests.Redis;
+
+/// <summary>
+/// Silo processes (<c>hpo silo</c>, the real program) on loopback around one <see cref="RedisServer"/>, with a cluster
+/// and service id of their own so tests never see each other. Kill, restart and SIGTERM individual silos.
+/// </summary>
+public sealed class SiloCluster : IDisposable
+{
+    private readonly RedisServer _redis;
+    private readonly Process?[] _silos;
+    private readonly int[] _siloPorts;
+    private readonly int[] _gatewayPorts;
+    private readonly string[] _extra;
+
+    public SiloCluster(RedisServer redis, int silos, params string[] extra)
+    {
+        _redis = redis;
+        _extra = extra;
+        Id = "t" + Guid.NewGuid().ToString("N")[..10];
+        LogDirectory = Path.Combine(redis.Directory, Id);
+        Directory.CreateDirectory(LogDirectory);
+        _silos = new Process?[silos];
+        _siloPorts = [.. Enumerable.Range(0, silos).Select(_ => RedisServer.FreePort())];
+        _gatewayPorts = [.. Enumerable.Range(0, silos).Select(_ => RedisServer.FreePort())];
+        for (int i = 0; i < silos; i++)
+        {
+            Start(i);
+        }
+        for (int i = 0; i < silos; i++)
+        {
+            WaitReady(i);
+        }
+    }
+
+    public string Id { get; }
+
+    public string LogDirectory { get; }
+
+    public int Count => _silos.Length;
+
+    public void Start(int i)
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        string[] args =
+        [
+            HpoProcess.Dll, "silo", "--redis", _redis.Url, "--cluster-id", Id, "--service-id", Id,
+            "--silo-port", _siloPorts[i].ToString(CultureInfo.InvariantCulture), "--gateway-port", _gatewayPorts[i].ToString(CultureInfo.InvariantCulture),
+            "--name", $"silo{i}", "--slots", "2", "--fast-failure-detection", "--reminder-period", "00:00:02", "--reconcile-interval", "00:00:01",
+            .. _extra,
+        ];
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        var log = new StreamWriter(Path.Combine(LogDirectory, $"silo{i}.log"), append: true) { AutoFlush = true };
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is { } line) { lock (log) { log.WriteLine(line); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { lock (log) { log.WriteLine(line); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _silos[i] = process;
+    }
+
+    public void WaitReady(int i)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (!RedisServer.Accepts(_gatewayPorts[i]))
+        {
+            if (DateTime.UtcNow > deadline || _silos[i]!.HasExited)
+            {
+                throw new InvalidOperationException($"silo {i} did not open its gateway; log: {File.ReadAllText(Path.Combine(LogDirectory, $"silo{i}.log"))}");
+            }
+            Thread.Sleep(100);
+        }
+    }
+
+    /// <summary>kill -9.</summary>
+    public void Kill(int i)
+    {
+        _silos[i]!.Kill();
+        _silos[i]!.WaitForExit(10_000);
+    }
+
+    /// <summary>SIGTERM: the silo drains (checkpoints, persists) and stops.</summary>
+    public async Task Terminate(int i, TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _silos[i]!.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var cts = new CancellationTokenSource(timeout);
+        await _silos[i]!.WaitForExitAsync(cts.Token);
+    }
+
+    public string Log(int i) => File.ReadAllText(Path.Combine(LogDirectory, $"silo{i}.log"));
+
+    public IDictionary<string, string?> ClientEnvironment => new Dictionary<string, string?>
+    {
+        ["HPO_CLUSTER_ID"] = Id,
+        ["HPO_SERVICE_ID"] = Id,
+    };
+
+    public void Dispose()
+    {
+        foreach (var silo in _silos)
+        {
+            if (silo is { HasExited: false })
+            {
+                silo.Kill();
+                silo.WaitForExit(10_000);
+            }
+            silo?.Dispose();
+        }
+    }
+}
