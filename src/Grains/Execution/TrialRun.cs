@@ -218,7 +218,7 @@ internal sealed class TrialRun
     {
         if (finished >= start && lastCheckpoint != finished)
         {
-            written = _store.Save(_plan.CheckpointRoot, _plan.TrialId, finished, trainable.SaveCheckpoint);
+            written = _store.Save(CheckpointScope.Of(_plan), _plan.TrialId, finished, _fence, trainable.SaveCheckpoint);
             HpoMetrics.CheckpointBytesWritten.Add(written.Bytes);
         }
         _logger.LogInformation("Trial {TrialId}: silo draining, run {RunId} ends after epoch {Epoch} with checkpoint {Checkpoint}",
