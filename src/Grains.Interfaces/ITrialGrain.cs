@@ -30,6 +30,11 @@ public interface ITrialGrain : IGrainWithStringKey
     /// <summary>Called by the worker thread when training ended without a decision: cancelled, or the trainable failed.</summary>
     Task OnRunEnded(int runId, string? error, int retrainedEpochs);
 
+    /// <summary>Checkpoint budget: a paused trial deletes its checkpoint file, then records in its state that it has none,
+    /// so a later promotion retrains it from scratch. Does nothing unless the trial is paused. Called by the experiment
+    /// (which a trial only ever calls one-way, so no call cycle).</summary>
+    Task DropCheckpoint();
+
     /// <summary>Status, reports and checkpoint reference, answered even while the trial trains.</summary>
     Task<TrialSnapshot> GetSnapshot();
 }

@@ -4,6 +4,7 @@ using OrleansHpo.Core.Scheduling;
 using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Spec;
 using OrleansHpo.Core.Training;
+using OrleansHpo.Grains.Checkpoints;
 using OrleansHpo.Grains.Interfaces;
 using OrleansHpo.Grains.Interfaces.Contracts;
 using OrleansHpo.Grains.Results;
@@ -20,12 +21,14 @@ namespace OrleansHpo.Grains;
 public sealed class ExperimentGrain(
     [PersistentState("experiment", HpoStorage.Name)] IPersistentState<ExperimentState> state,
     TrainableRegistry registry,
+    ICheckpointStore checkpointStore,
     ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain
 {
     private ExperimentSpec? _spec;
     private SchedulerLayout? _layout;
     private ISearcher? _searcher;
     private ResultsWriter? _results;
+    private ExperimentCheckpoints? _checkpoints;
     private readonly Dictionary<int, IReadOnlyDictionary<string, object>> _configs = [];
     private readonly Stopwatch _session = new();
     private double _elapsedAtSessionStart;
@@ -126,11 +129,17 @@ public sealed class ExperimentGrain(
             return;
         }
         Record(trialEvent.Reports);
+        S.RetrainedEpochs += trialEvent.RetrainedEpochs;
+        if (S.Running.TryGetValue(trialEvent.TrialId, out var current))
+        {
+            _checkpoints!.OnReports(trialEvent.Reports, current.Bracket);
+        }
         if (trialEvent.Outcome is { } outcome
             && S.Running.TryGetValue(trialEvent.TrialId, out var running)
             && running.RunId == trialEvent.RunId)
         {
             await OnLeftSlot(trialEvent.TrialId, running, outcome, trialEvent.RetrainedEpochs, trialEvent.Error);
+            _checkpoints!.OnLeftSlot(trialEvent.TrialId, running.Bracket, outcome, trialEvent.Level);
         }
         else if (trialEvent.Outcome == TrialStatus.Paused
                  && S.Running.TryGetValue(trialEvent.TrialId, out var next) && next.RunId > trialEvent.RunId)
@@ -156,6 +165,8 @@ public sealed class ExperimentGrain(
         var metrics = factory.MetricNames.Contains(_spec.Metric) ? factory.MetricNames : [_spec.Metric, .. factory.MetricNames];
         Directory.CreateDirectory(S.ResultsDir);
         _results ??= new ResultsWriter(Path.Combine(S.ResultsDir, "results.csv"), _spec.ResourceAttr, metrics, _spec.ConfigSpace.AllNames);
+        _checkpoints = new ExperimentCheckpoints(_spec, _layout, S.Checkpoints, Path.Combine(S.ResultsDir, "checkpoints"), checkpointStore,
+            GrainFactory, Name, logger);
         _elapsedAtSessionStart = S.ElapsedSeconds;
         _sessionStartUtc = DateTime.UtcNow;
         _session.Restart();
@@ -193,6 +204,7 @@ public sealed class ExperimentGrain(
             await StopRunning();
         }
         await FillSlots();
+        await _checkpoints!.EnforceAndMeasure(S.Started, Elapsed);
         if (S.Phase is ExperimentPhase.Running or ExperimentPhase.Stopping && S.Running.Count == 0)
         {
             Finish();
@@ -258,7 +270,6 @@ public sealed class ExperimentGrain(
     private async Task OnLeftSlot(int trialId, RunningTrial running, TrialStatus outcome, int retrained, string? error)
     {
         S.Running.Remove(trialId);
-        S.RetrainedEpochs += retrained;
         switch (outcome)
         {
             case TrialStatus.Paused: S.Paused++; break;
@@ -390,6 +401,7 @@ public sealed class ExperimentGrain(
                 S.Running[trialId] = new RunningTrial(runId, rung.NextMilestone, rung.Bracket);
                 S.Paused--;
                 S.Promotions++;
+                _checkpoints!.OnPromoted(trialId, rung);
                 return true;
             }
         }
@@ -411,6 +423,7 @@ public sealed class ExperimentGrain(
         int runId = ++S.NextRunId;
         int milestone = _layout!.FirstMilestone(rungs);
         S.Running[trialId] = new RunningTrial(runId, milestone, bracket);
+        _checkpoints!.OnStarted(trialId);
         await Save(); // the slot is recorded before the trial starts, so a crash cannot lose it
         await Trial(trialId).Start(PlanOf(trialId, bracket, rungs), milestone, runId);
         return true;
@@ -432,6 +445,7 @@ public sealed class ExperimentGrain(
         Seed = SchedulerLayout.TrialSeed(_spec.Searcher.Seed, trialId),
         CheckpointEveryEpoch = _spec.Checkpoints.EveryEpoch,
         CheckpointRoot = Path.Combine(S.ResultsDir, "checkpoints"),
+        DeleteCheckpointWhenFinished = _spec.Checkpoints.DeleteFinished,
     };
 
     private IReadOnlyDictionary<string, object> ConfigOf(int trialId)
@@ -477,6 +491,7 @@ public sealed class ExperimentGrain(
             if (result.Status is not TrialStatus.Running)
             {
                 await OnLeftSlot(trialId, running, result.Status, 0, null);
+                _checkpoints!.OnLeftSlot(trialId, running.Bracket, result.Status, result.Level);
             }
         }
     }
@@ -549,6 +564,7 @@ public sealed class ExperimentGrain(
         {
             S.ElapsedSeconds = Elapsed;
         }
+        _checkpoints?.Save();
         return state.WriteStateAsync();
     }
 
@@ -564,7 +580,7 @@ public sealed class ExperimentGrain(
             return;
         }
         _lastMetadataWrite = now;
-        ExperimentMetadata.Write(Path.Combine(S.ResultsDir, "metadata.json"), _spec, S, Status());
+        ExperimentMetadata.Write(Path.Combine(S.ResultsDir, "metadata.json"), _spec, S, Status(), _checkpoints);
     }
 
     private ITrialGrain Trial(int trialId) => GrainFactory.GetGrain<ITrialGrain>(TrialKeys.Of(Name, trialId));

@@ -24,4 +24,6 @@ public sealed record TrialPlan
     [Id(12)] public bool CheckpointEveryEpoch { get; init; }
     /// <summary>Folder (or blob prefix) for this experiment's checkpoints.</summary>
     [Id(13)] public required string CheckpointRoot { get; init; }
+    /// <summary>Delete the checkpoint once the trial is stopped, completed or failed (checkpoints.delete_finished).</summary>
+    [Id(14)] public bool DeleteCheckpointWhenFinished { get; init; } = true;
 }

@@ -19,4 +19,7 @@ public interface ICheckpointStore
 
     /// <summary>Bytes of checkpoints currently stored under <paramref name="root"/>.</summary>
     long BytesUnder(string root);
+
+    /// <summary>Files, bytes and owning trials of the checkpoints currently stored under <paramref name="root"/>.</summary>
+    CheckpointUsage Measure(string root);
 }

@@ -71,6 +71,39 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
             ? new DirectoryInfo(root).EnumerateFiles("*.ckpt", SearchOption.AllDirectories).Sum(f => SafeLength(f))
             : 0;
 
+    public CheckpointUsage Measure(string root)
+    {
+        int files = 0;
+        long bytes = 0;
+        var trials = new HashSet<int>();
+        if (!Directory.Exists(root))
+        {
+            return new CheckpointUsage(0, 0, trials);
+        }
+        foreach (var folder in new DirectoryInfo(root).EnumerateDirectories("trial-*"))
+        {
+            bool any = false;
+            try
+            {
+                foreach (var file in folder.EnumerateFiles("*.ckpt"))
+                {
+                    files++;
+                    bytes += SafeLength(file);
+                    any = true;
+                }
+            }
+            catch (DirectoryNotFoundException)
+            {
+                continue;
+            }
+            if (any && int.TryParse(folder.Name.AsSpan("trial-".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+            {
+                trials.Add(id);
+            }
+        }
+        return new CheckpointUsage(files, bytes, trials);
+    }
+
     private static long SafeLength(FileInfo file)
     {
         try
