@@ -23,6 +23,9 @@ public static class ResumeProbability
     /// <summary>The floor Syne Tune applies to both times in beta = max(T - t, 1e-3) / max(t, 1e-3).</summary>
     public const double MinTime = 1e-3;
 
+    /// <summary>Rounding slack: quantiles such as 1/3 are inexact, and k - alpha * n or (c + i) / alpha must not tip over an integer.</summary>
+    private const double Epsilon = 1e-9;
+
     /// <summary>beta = max(total - spent, 1e-3) / max(spent, 1e-3): budget left per budget spent (time or trials).</summary>
     public static double TimeRatio(double spent, double total) =>
         Math.Max(total - spent, MinTime) / Math.Max(spent, MinTime);
@@ -37,7 +40,7 @@ public static class ResumeProbability
     public static double Compute(int rank, int rungLength, double quantile, double p, double timeRatio, int approxSteps)
     {
         double c = rank - quantile * rungLength;
-        if (c <= 0)
+        if (c <= Epsilon * rank)
         {
             return 1.0; // promotable already: it will be resumed as soon as a worker asks this rung
         }
@@ -50,7 +53,7 @@ public static class ResumeProbability
         double horizon = Math.Ceiling(rungLength * timeRatio); // n'
 
         // l_i for i = 0..R, R truncated to the steps reachable within the horizon (at least 1).
-        double First(int i) => Math.Ceiling((c + i) / quantile);
+        double First(int i) => Math.Ceiling((c + i) / quantile - Epsilon);
         if (First(0) > horizon)
         {
             return 0.0; // not even the first block of arrivals fits before the end
