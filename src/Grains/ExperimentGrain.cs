@@ -139,7 +139,7 @@ public sealed class ExperimentGrain(
             && running.RunId == trialEvent.RunId)
         {
             await OnLeftSlot(trialEvent.TrialId, running, outcome, trialEvent.RetrainedEpochs, trialEvent.Error);
-            _checkpoints!.OnLeftSlot(trialEvent.TrialId, running.Bracket, outcome, trialEvent.Level);
+            _checkpoints!.OnLeftSlot(trialEvent.TrialId, running.Bracket, outcome, trialEvent.Level, trialEvent.Reports);
         }
         else if (trialEvent.Outcome == TrialStatus.Paused
                  && S.Running.TryGetValue(trialEvent.TrialId, out var next) && next.RunId > trialEvent.RunId)
@@ -446,6 +446,7 @@ public sealed class ExperimentGrain(
         CheckpointEveryEpoch = _spec.Checkpoints.EveryEpoch,
         CheckpointRoot = Path.Combine(S.ResultsDir, "checkpoints"),
         DeleteCheckpointWhenFinished = _spec.Checkpoints.DeleteFinished,
+        KeepFinalCheckpoint = _spec.Checkpoints.DeleteFinished && _spec.Checkpoints.KeepBest > 0,
     };
 
     private IReadOnlyDictionary<string, object> ConfigOf(int trialId)
@@ -491,7 +492,7 @@ public sealed class ExperimentGrain(
             if (result.Status is not TrialStatus.Running)
             {
                 await OnLeftSlot(trialId, running, result.Status, 0, null);
-                _checkpoints!.OnLeftSlot(trialId, running.Bracket, result.Status, result.Level);
+                _checkpoints!.OnLeftSlot(trialId, running.Bracket, result.Status, result.Level, result.Reports);
             }
         }
     }

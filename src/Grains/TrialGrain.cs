@@ -263,7 +263,7 @@ public sealed class TrialGrain(
 
     public async Task DropCheckpoint()
     {
-        if (S.Status != TrialStatus.Paused || S.Checkpoint is not { } checkpoint)
+        if (S.Status is not (TrialStatus.Paused or TrialStatus.Completed) || S.Checkpoint is not { } checkpoint)
         {
             return;
         }
@@ -314,7 +314,8 @@ public sealed class TrialGrain(
     private void DeleteCheckpointOnStop()
     {
         if (S.Checkpoint is { } checkpoint && S.Status is TrialStatus.Stopped or TrialStatus.Failed or TrialStatus.Completed
-            && S.Plan?.DeleteCheckpointWhenFinished != false)
+            && S.Plan?.DeleteCheckpointWhenFinished != false
+            && !(S.Status == TrialStatus.Completed && S.Plan?.KeepFinalCheckpoint == true))
         {
             // Only trials that can still be resumed keep a checkpoint. (Keeping the best trials' final
             // checkpoints is the experiment's decision at the end.)

@@ -73,8 +73,12 @@ internal sealed class ExperimentCheckpoints
     }
 
     /// <summary>A trial left its slot: paused at <paramref name="level"/>, or finished.</summary>
-    public void OnLeftSlot(int trialId, int bracket, TrialStatus outcome, int level)
+    public void OnLeftSlot(int trialId, int bracket, TrialStatus outcome, int level, EpochReport[] reports)
     {
+        if (outcome == TrialStatus.Completed)
+        {
+            KeepIfBest(trialId, reports);
+        }
         if (_budget is null)
         {
             return;
@@ -119,7 +123,37 @@ internal sealed class ExperimentCheckpoints
                 Execution.HpoMetrics.CheckpointsRemoved.Add(removals.Count);
             }
         }
+        while (_state.ToDrop.Count > 0)
+        {
+            await _grains.GetGrain<ITrialGrain>(TrialKeys.Of(_experiment, _state.ToDrop[0])).DropCheckpoint();
+            _state.ToDrop.RemoveAt(0);
+        }
         Measure();
+    }
+
+    /// <summary>
+    /// keep_best: a completed trial kept its final checkpoint; keep the K best (by final metric, ties to the earlier
+    /// completion) and queue the others for deletion.
+    /// </summary>
+    private void KeepIfBest(int trialId, EpochReport[] reports)
+    {
+        var checkpoints = _spec.Checkpoints;
+        if (!checkpoints.DeleteFinished || checkpoints.KeepBest <= 0 || _state.Kept.Any(k => k.TrialId == trialId))
+        {
+            return;
+        }
+        if (reports.Length == 0 || !reports[^1].Metrics.TryGetValue(_spec.Metric, out var value))
+        {
+            _state.ToDrop.Add(trialId); // no final value to rank it by (should not happen): do not keep it
+            return;
+        }
+        int at = _state.Kept.FindIndex(k => _spec.Mode == Mode.Min ? value < k.Value : value > k.Value);
+        _state.Kept.Insert(at < 0 ? _state.Kept.Count : at, new KeptCheckpoint(trialId, value));
+        while (_state.Kept.Count > checkpoints.KeepBest)
+        {
+            _state.ToDrop.Add(_state.Kept[^1].TrialId);
+            _state.Kept.RemoveAt(_state.Kept.Count - 1);
+        }
     }
 
     /// <summary>Copy the budget into the persisted state (before the experiment writes it).</summary>

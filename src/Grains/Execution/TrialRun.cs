@@ -52,6 +52,10 @@ internal sealed class TrialRun
         {
             _checkpointEpochs.Add(milestone);
         }
+        else if (plan.KeepFinalCheckpoint)
+        {
+            _checkpointEpochs.Add(plan.MaxT); // the final checkpoint, kept if the trial ends among the best (keep_best)
+        }
     }
 
     public int RunId { get; }

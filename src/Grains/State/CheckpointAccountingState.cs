@@ -21,4 +21,12 @@ public sealed class CheckpointAccountingState
     [Id(5)] public long Bytes { get; set; }
     /// <summary>Disk measurements taken.</summary>
     [Id(6)] public long Samples { get; set; }
+    /// <summary>Completed trials whose final checkpoint is kept (keep_best), best first.</summary>
+    [Id(7)] public List<KeptCheckpoint> Kept { get; set; } = [];
+    /// <summary>Completed trials whose final checkpoint must still be dropped (fell out of the best K).</summary>
+    [Id(8)] public List<int> ToDrop { get; set; } = [];
 }
+
+/// <summary>A completed trial's final checkpoint kept by keep_best, with the final metric value that ranks it.</summary>
+[GenerateSerializer, Alias("hpo.KeptCheckpoint")]
+public sealed record KeptCheckpoint([property: Id(0)] int TrialId, [property: Id(1)] double Value);

@@ -62,6 +62,7 @@ public sealed class CheckpointBudgetOnClusterTests
         Assert.Equal(cost, status.RetrainedEpochs);
         Assert.Equal(cost, trials.Sum(t => (long)t.RetrainedEpochs));
         Assert.Equal((int)metadata["num_trials_resumed_without_checkpoint"]! > 0, cost > 0);
+        var kept = new List<(int Trial, double Loss)>();
         foreach (var trial in trials)
         {
             // Reports 1..LastEpoch, each exactly once, even after a retrain from scratch.
@@ -73,10 +74,22 @@ public sealed class CheckpointBudgetOnClusterTests
                 Assert.True(File.Exists(checkpoint.Uri), $"trial {trial.TrialId}: its checkpoint reference points to a missing file");
                 Assert.Single(files);
             }
+            else if (trial.Status == TrialStatus.Completed && trial.Checkpoint is { } final && files.Length > 0)
+            {
+                kept.Add((trial.TrialId, trial.Reports[^1].Metrics["loss"]));
+                Assert.Equal([final.Uri], files);
+            }
             else
             {
                 Assert.Empty(files); // removed (paused) or deleted when the trial finished
             }
+        }
+        // keep_best (default 1): only the best completed trial keeps its final checkpoint.
+        var completed = trials.Where(t => t.Status == TrialStatus.Completed).ToList();
+        if (completed.Count > 0)
+        {
+            var best = completed.OrderBy(t => t.Reports[^1].Metrics["loss"]).First();
+            Assert.Equal([best.TrialId], kept.Select(k => k.Trial));
         }
         Assert.InRange(trials.Count(t => t.Status == TrialStatus.Paused && t.Checkpoint is not null), 0, MaxCheckpoints);
     }
