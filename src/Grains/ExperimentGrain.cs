@@ -519,6 +519,7 @@ public sealed class ExperimentGrain(
                     int runId = Math.Max(S.NextRunId, trial.RunId) + 1;
                     S.NextRunId = runId;
                     S.Running[entry.TrialId] = new RunningTrial(runId, rung.NextMilestone, rung.Bracket);
+                    _checkpoints!.OnRecoveredPromotion(entry.TrialId, rung);
                     await Trial(entry.TrialId).Resume(rung.NextMilestone, runId);
                 }
                 else if (trial.Status == TrialStatus.Running)

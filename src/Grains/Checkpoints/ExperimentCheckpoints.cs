@@ -116,7 +116,7 @@ internal sealed class ExperimentCheckpoints
             {
                 _logger.LogDebug("Experiment {Experiment}: removing the checkpoint of trial {TrialId} paused at {Level} (rank {Rank} of {Length}, score {Score:G4})",
                     _experiment, removal.TrialId, removal.Rung.Level, removal.Rank, removal.RungLength, removal.Score);
-                await _grains.GetGrain<ITrialGrain>(TrialKeys.Of(_experiment, removal.TrialId)).DropCheckpoint();
+                await Drop(removal.TrialId);
             }
             if (removals.Count > 0)
             {
@@ -125,7 +125,7 @@ internal sealed class ExperimentCheckpoints
         }
         while (_state.ToDrop.Count > 0)
         {
-            await _grains.GetGrain<ITrialGrain>(TrialKeys.Of(_experiment, _state.ToDrop[0])).DropCheckpoint();
+            await Drop(_state.ToDrop[0]);
             _state.ToDrop.RemoveAt(0);
         }
         Measure();
@@ -153,6 +153,29 @@ internal sealed class ExperimentCheckpoints
         {
             _state.ToDrop.Add(_state.Kept[^1].TrialId);
             _state.Kept.RemoveAt(_state.Kept.Count - 1);
+        }
+    }
+
+    /// <summary>After a restart, a promotion the rung recorded is delivered again: make sure the budget saw it.</summary>
+    public void OnRecoveredPromotion(int trialId, RungConfig rung)
+    {
+        if (_budget?.StatusOf(trialId) is CheckpointHolderStatus.PausedWithCheckpoint or CheckpointHolderStatus.PausedWithoutCheckpoint)
+        {
+            OnPromoted(trialId, rung);
+        }
+    }
+
+    private async Task Drop(int trialId)
+    {
+        try
+        {
+            await _grains.GetGrain<ITrialGrain>(TrialKeys.Of(_experiment, trialId)).DropCheckpoint();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The trial keeps its file: a later resume still loads it (and cost_resources, which already counts it as
+            // removed, overstates by its level); only the disk bound is missed for now.
+            _logger.LogWarning(e, "Experiment {Experiment}: trial {TrialId} could not drop its checkpoint", _experiment, trialId);
         }
     }
 
