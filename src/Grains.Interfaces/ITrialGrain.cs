@@ -30,6 +30,12 @@ public interface ITrialGrain : IGrainWithStringKey
     /// <summary>Called by the worker thread when training ended without a decision: cancelled, or the trainable failed.</summary>
     Task OnRunEnded(int runId, string? error, int retrainedEpochs);
 
+    /// <summary>Checkpoint budget: a paused trial deletes its checkpoint file, then records in its state that it has none,
+    /// so a later promotion retrains it from scratch; a completed trial that is not among the best K (keep_best) drops
+    /// its final checkpoint the same way. Does nothing in any other status. Called by the experiment (which a trial
+    /// only ever calls one-way, so no call cycle).</summary>
+    Task DropCheckpoint();
+
     /// <summary>Status, reports and checkpoint reference, answered even while the trial trains.</summary>
     Task<TrialSnapshot> GetSnapshot();
 }

@@ -133,6 +133,7 @@ public sealed partial class ExperimentGrain
             {
                 logger.LogInformation("Experiment {Experiment}: trial {TrialId} had ended as {Status} without telling; slot freed", Name, id, result.Status);
                 await OnLeftSlot(id, running, result.Status, 0, null);
+                _checkpoints!.OnLeftSlot(id, running.Bracket, result.Status, result.Level, result.Reports);
             }
         }
         await AfterChange();

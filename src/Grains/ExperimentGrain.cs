@@ -4,6 +4,7 @@ using OrleansHpo.Core.Scheduling;
 using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Spec;
 using OrleansHpo.Core.Training;
+using OrleansHpo.Grains.Checkpoints;
 using OrleansHpo.Grains.Interfaces;
 using OrleansHpo.Grains.Interfaces.Contracts;
 using OrleansHpo.Grains.Execution;
@@ -21,12 +22,14 @@ namespace OrleansHpo.Grains;
 public sealed partial class ExperimentGrain(
     [PersistentState("experiment", HpoStorage.Name)] IPersistentState<ExperimentState> state,
     TrainableRegistry registry,
+    ICheckpointStore checkpointStore,
     ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain, IRemindable
 {
     private ExperimentSpec? _spec;
     private SchedulerLayout? _layout;
     private ISearcher? _searcher;
     private ResultsWriter? _results;
+    private ExperimentCheckpoints? _checkpoints;
     private readonly Dictionary<int, IReadOnlyDictionary<string, object>> _configs = [];
     private readonly Stopwatch _session = new();
     private double _elapsedAtSessionStart;
@@ -129,11 +132,17 @@ public sealed partial class ExperimentGrain(
         }
         Heard(trialEvent.TrialId);
         Record(trialEvent.Reports);
+        S.RetrainedEpochs += trialEvent.RetrainedEpochs;
+        if (S.Running.TryGetValue(trialEvent.TrialId, out var current))
+        {
+            _checkpoints!.OnReports(trialEvent.Reports, current.Bracket);
+        }
         if (trialEvent.Outcome is { } outcome
             && S.Running.TryGetValue(trialEvent.TrialId, out var running)
             && running.RunId == trialEvent.RunId)
         {
             await OnLeftSlot(trialEvent.TrialId, running, outcome, trialEvent.RetrainedEpochs, trialEvent.Error);
+            _checkpoints!.OnLeftSlot(trialEvent.TrialId, running.Bracket, outcome, trialEvent.Level, trialEvent.Reports);
         }
         else if (trialEvent.Outcome == TrialStatus.Paused
                  && S.Running.TryGetValue(trialEvent.TrialId, out var next) && next.RunId > trialEvent.RunId
@@ -160,6 +169,8 @@ public sealed partial class ExperimentGrain(
         var metrics = factory.MetricNames.Contains(_spec.Metric) ? factory.MetricNames : [_spec.Metric, .. factory.MetricNames];
         Directory.CreateDirectory(S.ResultsDir);
         _results ??= new ResultsWriter(Path.Combine(S.ResultsDir, "results.csv"), _spec.ResourceAttr, metrics, _spec.ConfigSpace.AllNames);
+        _checkpoints = new ExperimentCheckpoints(_spec, _layout, S.Checkpoints, new CheckpointScope(Name, Path.Combine(S.ResultsDir, "checkpoints")), checkpointStore,
+            GrainFactory, Name, logger);
         _elapsedAtSessionStart = S.ElapsedSeconds;
         _sessionStartUtc = DateTime.UtcNow;
         _session.Restart();
@@ -198,6 +209,7 @@ public sealed partial class ExperimentGrain(
             await StopRunning();
         }
         await FillSlots();
+        await _checkpoints!.EnforceAndMeasure(S.Started, Elapsed);
         if (S.Phase is ExperimentPhase.Running or ExperimentPhase.Stopping && S.Running.Count == 0)
         {
             Finish();
@@ -275,7 +287,6 @@ public sealed partial class ExperimentGrain(
     {
         S.Running.Remove(trialId);
         RememberLeftSlot(trialId, running.RunId);
-        S.RetrainedEpochs += retrained;
         switch (outcome)
         {
             case TrialStatus.Paused: S.Paused++; break;
@@ -407,6 +418,7 @@ public sealed partial class ExperimentGrain(
                 S.Running[trialId] = new RunningTrial(runId, rung.NextMilestone, rung.Bracket);
                 S.Paused--;
                 S.Promotions++;
+                _checkpoints!.OnPromoted(trialId, rung);
                 return true;
             }
         }
@@ -428,6 +440,7 @@ public sealed partial class ExperimentGrain(
         int runId = ++S.NextRunId;
         int milestone = _layout!.FirstMilestone(rungs);
         S.Running[trialId] = new RunningTrial(runId, milestone, bracket);
+        _checkpoints!.OnStarted(trialId);
         await Save(); // the slot is recorded before the trial starts, so a crash cannot lose it
         await Trial(trialId).Start(PlanOf(trialId, bracket, rungs), milestone, runId);
         return true;
@@ -449,6 +462,8 @@ public sealed partial class ExperimentGrain(
         Seed = SchedulerLayout.TrialSeed(_spec.Searcher.Seed, trialId),
         CheckpointEveryEpoch = _spec.Checkpoints.EveryEpoch,
         CheckpointRoot = Path.Combine(S.ResultsDir, "checkpoints"),
+        DeleteCheckpointWhenFinished = _spec.Checkpoints.DeleteFinished,
+        KeepFinalCheckpoint = _spec.Checkpoints.DeleteFinished && _spec.Checkpoints.KeepBest > 0,
     };
 
     private IReadOnlyDictionary<string, object> ConfigOf(int trialId)
@@ -494,6 +509,7 @@ public sealed partial class ExperimentGrain(
             if (result.Status is not TrialStatus.Running)
             {
                 await OnLeftSlot(trialId, running, result.Status, 0, null);
+                _checkpoints!.OnLeftSlot(trialId, running.Bracket, result.Status, result.Level, result.Reports);
             }
         }
     }
@@ -520,6 +536,7 @@ public sealed partial class ExperimentGrain(
                     int runId = Math.Max(S.NextRunId, trial.RunId) + 1;
                     S.NextRunId = runId;
                     S.Running[entry.TrialId] = new RunningTrial(runId, rung.NextMilestone, rung.Bracket);
+                    _checkpoints!.OnRecoveredPromotion(entry.TrialId, rung);
                     await Trial(entry.TrialId).Resume(rung.NextMilestone, runId);
                 }
                 else if (trial.Status == TrialStatus.Running)
@@ -566,6 +583,7 @@ public sealed partial class ExperimentGrain(
         {
             S.ElapsedSeconds = Elapsed;
         }
+        _checkpoints?.Save();
         return state.WriteStateAsync();
     }
 
@@ -581,7 +599,7 @@ public sealed partial class ExperimentGrain(
             return;
         }
         _lastMetadataWrite = now;
-        ExperimentMetadata.Write(Path.Combine(S.ResultsDir, "metadata.json"), _spec, S, Status());
+        ExperimentMetadata.Write(Path.Combine(S.ResultsDir, "metadata.json"), _spec, S, Status(), _checkpoints);
     }
 
     private ITrialGrain Trial(int trialId) => GrainFactory.GetGrain<ITrialGrain>(TrialKeys.Of(Name, trialId));

@@ -10,6 +10,9 @@ namespace OrleansHpo.Grains;
 public static class ExperimentMetadata
 {
     public static void Write(string path, ExperimentSpec spec, ExperimentState state, ExperimentStatus status)
+        => Write(path, spec, state, status, null);
+
+    internal static void Write(string path, ExperimentSpec spec, ExperimentState state, ExperimentStatus status, Checkpoints.ExperimentCheckpoints? checkpoints)
     {
         var json = new JsonObject
         {
@@ -35,6 +38,22 @@ public static class ExperimentMetadata
             ["num_trials_resumed"] = status.NumTrialsResumed,
             ["num_reports"] = status.Reports,
             ["retrained_epochs"] = status.RetrainedEpochs,
+            // Checkpoint budget (Syne Tune's extra_results of its removal callback) and disk usage.
+            ["num_checkpoints_removed"] = checkpoints?.NumCheckpointsRemoved ?? 0,
+            ["num_trials_resumed_without_checkpoint"] = checkpoints?.NumResumedWithoutCheckpoint ?? 0,
+            ["cost_resources"] = checkpoints?.CostResources ?? 0,
+            ["checkpoint_removal"] = spec.Checkpoints.Removal switch
+            {
+                CheckpointRemoval.ByLevel => "by_level",
+                var r => r.ToString().ToLowerInvariant(),
+            },
+            ["max_num_checkpoints"] = spec.Checkpoints.MaxNumCheckpoints,
+            ["checkpoint_files"] = state.Checkpoints.Files,
+            ["checkpoint_bytes"] = state.Checkpoints.Bytes,
+            ["checkpoint_high_water_files"] = state.Checkpoints.HighWaterFiles,
+            ["checkpoint_high_water_bytes"] = state.Checkpoints.HighWaterBytes,
+            ["checkpoint_high_water_paused_trials"] = state.Checkpoints.HighWaterPausedTrials,
+            ["checkpoint_disk_samples"] = state.Checkpoints.Samples,
             ["best"] = status.BestTrialId is { } best
                 ? new JsonObject
                 {

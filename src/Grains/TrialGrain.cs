@@ -29,6 +29,7 @@ public sealed class TrialGrain(
     private bool _stopRequested;
     private string? _stopReason;
     private bool _stale;
+    private bool _retrainCounted;
 
     private TrialState S => state.State;
 
@@ -150,6 +151,8 @@ public sealed class TrialGrain(
             dirty = true;
         }
 
+        int retrained = CountRetrained(_run.RetrainedEpochs);
+        dirty |= retrained > 0;
         var decision = TrialDecision.Continue;
         var accepted = new List<EpochReport>(reports.Length);
         foreach (var report in reports)
@@ -221,7 +224,7 @@ public sealed class TrialGrain(
             }
             DeactivateOnIdle(); // paused: the state is persisted, the activation goes away
         }
-        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [.. accepted], outcome, S.LastEpoch, null, 0, runId)).Ignore();
+        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [.. accepted], outcome, S.LastEpoch, null, retrained, runId)).Ignore();
         return decision;
     }
 
@@ -232,7 +235,7 @@ public sealed class TrialGrain(
             return;
         }
         _run = null;
-        S.RetrainedEpochs += retrainedEpochs;
+        int retrained = CountRetrained(retrainedEpochs);
         TrialStatus outcome;
         if (error is not null)
         {
@@ -246,6 +249,10 @@ public sealed class TrialGrain(
         }
         else
         {
+            if (retrained > 0)
+            {
+                await TryWrite();
+            }
             DeactivateOnIdle(); // drained or cancelled: still Running; the experiment re-drives it from its checkpoint
             return;
         }
@@ -261,7 +268,24 @@ public sealed class TrialGrain(
         }
         DeleteCheckpointOnStop();
         DeactivateOnIdle();
-        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], outcome, S.LastEpoch, error, retrainedEpochs, runId)).Ignore();
+        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], outcome, S.LastEpoch, error, retrained, runId)).Ignore();
+    }
+
+    public async Task DropCheckpoint()
+    {
+        if (S.Status is not (TrialStatus.Paused or TrialStatus.Completed) || S.Checkpoint is not { } checkpoint)
+        {
+            return;
+        }
+        // File first, then state: a crash in between leaves a reference to a missing file, which a resume already
+        // treats as "no checkpoint" (retrain from scratch); the other order could leave an orphan file on disk.
+        checkpoints.Delete(checkpoint);
+        S.Checkpoint = null;
+        if (await TryWrite())
+        {
+            logger.LogDebug("Trial {TrialId}: checkpoint at epoch {Epoch} removed (checkpoint budget)", S.Plan?.TrialId, checkpoint.Epoch);
+        }
+        DeactivateOnIdle(); // still paused: no activation needed
     }
 
     public Task<TrialSnapshot> GetSnapshot() => Task.FromResult(new TrialSnapshot
@@ -286,6 +310,7 @@ public sealed class TrialGrain(
     {
         var plan = S.Plan!;
         _stopRequested = false;
+        _retrainCounted = false;
         var factory = registry.Get(plan.Trainable);
         var resumeFrom = S.LastEpoch;
         var run = new TrialRun(this.AsReference<ITrialGrain>(), plan, S.RunId, resumeFrom, S.Checkpoint, S.Milestone,
@@ -298,12 +323,26 @@ public sealed class TrialGrain(
 
     private void DeleteCheckpointOnStop()
     {
-        if (S.Checkpoint is { } checkpoint && S.Status is TrialStatus.Stopped or TrialStatus.Failed or TrialStatus.Completed)
+        if (S.Checkpoint is { } checkpoint && S.Status is TrialStatus.Stopped or TrialStatus.Failed or TrialStatus.Completed
+            && S.Plan?.DeleteCheckpointWhenFinished != false
+            && !(S.Status == TrialStatus.Completed && S.Plan?.KeepFinalCheckpoint == true))
         {
             // Only trials that can still be resumed keep a checkpoint. (Keeping the best trials' final
             // checkpoints is the experiment's decision at the end.)
             checkpoints.Delete(checkpoint);
         }
+    }
+
+    /// <summary>Epochs the current run retrains (no checkpoint could be loaded), counted once per run into the state.</summary>
+    private int CountRetrained(int retrained)
+    {
+        if (_retrainCounted || retrained <= 0)
+        {
+            return 0;
+        }
+        _retrainCounted = true;
+        S.RetrainedEpochs += retrained;
+        return retrained;
     }
 
     /// <summary>Write state; a version conflict means another activation owns the trial: stop without writing.</summary>

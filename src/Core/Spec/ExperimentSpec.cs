@@ -70,16 +70,25 @@ public sealed record StopSpec
 
 public enum CheckpointRemoval { None, Speculative, ByLevel, Random }
 
+/// <summary>The <c>checkpoints</c> section: when to write checkpoints, the checkpoint budget and what is kept.</summary>
 public sealed record CheckpointSpec
 {
     /// <summary>Checkpoint every epoch instead of only at rung levels.</summary>
     public bool EveryEpoch { get; init; }
+    /// <summary>Trials allowed to hold a checkpoint (running plus paused with one); required unless removal is none.</summary>
     public int? MaxNumCheckpoints { get; init; }
+    /// <summary>Which paused trials lose their checkpoint when the limit is exceeded.</summary>
     public CheckpointRemoval Removal { get; init; } = CheckpointRemoval.None;
+    /// <summary>R in the speculative score (cost O(R^3)).</summary>
     public int ApproxSteps { get; init; } = 25;
+    /// <summary>Prior mean of p, the probability that a new arrival beats a paused trial.</summary>
     public double PriorBetaMean { get; init; } = 0.33;
+    /// <summary>Prior effective sample size of that estimator.</summary>
     public double PriorBetaSize { get; init; } = 2;
+    /// <summary>Observations a rung needs before its own estimator replaces the pooled one.</summary>
     public int MinDataAtRung { get; init; } = 5;
-    public bool DeleteOnStop { get; init; } = true;
+    /// <summary>Delete the checkpoint of a trial once it is stopped, completed or failed.</summary>
+    public bool DeleteFinished { get; init; } = true;
+    /// <summary>Final checkpoints of the best K trials kept at the end.</summary>
     public int KeepBest { get; init; } = 1;
 }

@@ -13,7 +13,7 @@ internal sealed partial class SpecValidator(List<SpecError> errors)
     private static readonly string[] SearcherKeys = ["type", "seed", "grid_points"];
     private static readonly string[] StopKeys = ["max_wallclock_seconds", "max_trials_started", "max_trials_completed", "metric_threshold"];
     private static readonly string[] CheckpointKeys =
-        ["every_epoch", "max_num_checkpoints", "removal", "approx_steps", "prior_beta_mean", "prior_beta_size", "min_data_at_rung", "delete_on_stop", "keep_best"];
+        ["every_epoch", "max_num_checkpoints", "removal", "approx_steps", "prior_beta_mean", "prior_beta_size", "min_data_at_rung", "delete_finished", "keep_best"];
 
     private static readonly string[] DomainTypes = ["uniform", "loguniform", "randint", "choice"];
 
@@ -42,6 +42,7 @@ internal sealed partial class SpecValidator(List<SpecError> errors)
         var stop = Stop(root);
         var maxFailures = Integer(root, "max_failures", "max_failures", 0, int.MaxValue);
         var checkpoints = Checkpoints(root);
+        CheckCheckpointBudget(checkpoints, scheduler);
 
         if (errors.Count > 0 || name is null || trainable is null || metric is null || space is null || scheduler is null
             || searcher is null || stop is null || checkpoints is null)
@@ -460,6 +461,30 @@ internal sealed partial class SpecValidator(List<SpecError> errors)
         };
     }
 
+    /// <summary>A checkpoint removal policy needs a limit and paused trials (promotion-type asha / hyperband).</summary>
+    private void CheckCheckpointBudget(CheckpointSpec? checkpoints, SchedulerSpec? scheduler)
+    {
+        if (checkpoints is null || checkpoints.Removal == CheckpointRemoval.None)
+        {
+            return;
+        }
+        if (checkpoints.MaxNumCheckpoints is null && !errors.Any(e => e.Path == "checkpoints.max_num_checkpoints"))
+        {
+            Error("checkpoints.max_num_checkpoints", $"is required when checkpoints.removal is {RemovalName(checkpoints.Removal)}: the number of trials allowed to hold a checkpoint (running plus paused), e.g. 10");
+        }
+        if (scheduler is not null
+            && !(scheduler.Type is SchedulerType.Asha or SchedulerType.Hyperband && scheduler.Variant == SchedulerVariant.Promotion))
+        {
+            Error("checkpoints.removal", $"{RemovalName(checkpoints.Removal)} removes checkpoints of trials paused by a promotion-type scheduler; set scheduler.type to asha or hyperband with scheduler.variant promotion, or set checkpoints.removal to none");
+        }
+    }
+
+    private static string RemovalName(CheckpointRemoval removal) => removal switch
+    {
+        CheckpointRemoval.ByLevel => "by_level",
+        _ => removal.ToString().ToLowerInvariant(),
+    };
+
     private CheckpointSpec? Checkpoints(JsonElement root)
     {
         const string s = "checkpoints";
@@ -480,7 +505,7 @@ internal sealed partial class SpecValidator(List<SpecError> errors)
             PriorBetaMean = mean ?? d.PriorBetaMean,
             PriorBetaSize = Number(section, "prior_beta_size", "checkpoints.prior_beta_size", required: false, min: 0, minText: "> 0", exclusiveMin: true) ?? d.PriorBetaSize,
             MinDataAtRung = (int)(Integer(section, "min_data_at_rung", "checkpoints.min_data_at_rung", 1, int.MaxValue) ?? d.MinDataAtRung),
-            DeleteOnStop = Bool(section, "delete_on_stop", "checkpoints.delete_on_stop") ?? d.DeleteOnStop,
+            DeleteFinished = Bool(section, "delete_finished", "checkpoints.delete_finished") ?? d.DeleteFinished,
             KeepBest = (int)(Integer(section, "keep_best", "checkpoints.keep_best", 0, int.MaxValue) ?? d.KeepBest),
         };
     }

@@ -24,4 +24,9 @@ public sealed record TrialPlan
     [Id(12)] public bool CheckpointEveryEpoch { get; init; }
     /// <summary>Folder (or blob prefix) for this experiment's checkpoints.</summary>
     [Id(13)] public required string CheckpointRoot { get; init; }
+    /// <summary>Delete the checkpoint once the trial is stopped, completed or failed (checkpoints.delete_finished).</summary>
+    [Id(14)] public bool DeleteCheckpointWhenFinished { get; init; } = true;
+    /// <summary>A completed trial keeps its final checkpoint until its experiment decides whether it is among the
+    /// best K (checkpoints.keep_best); the experiment drops it otherwise.</summary>
+    [Id(15)] public bool KeepFinalCheckpoint { get; init; }
 }

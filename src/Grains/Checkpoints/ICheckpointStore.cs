@@ -36,4 +36,11 @@ public interface ICheckpointStore
 
     /// <summary>Bytes of checkpoints currently stored for the experiment of <paramref name="scope"/>.</summary>
     long BytesUnder(CheckpointScope scope) => List(scope).Sum(c => c.Bytes);
+
+    /// <summary>Files, bytes and owning trials of the checkpoints currently stored for the experiment of <paramref name="scope"/>.</summary>
+    CheckpointUsage Measure(CheckpointScope scope)
+    {
+        var stored = List(scope);
+        return new CheckpointUsage(stored.Count, stored.Sum(c => c.Bytes), stored.Select(c => c.TrialId).ToHashSet());
+    }
 }

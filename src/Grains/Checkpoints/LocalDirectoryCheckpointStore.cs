@@ -180,6 +180,7 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
         File.Move(temp, path, overwrite: true);
     }
 
+
     private static long SafeLength(FileInfo file)
     {
         try

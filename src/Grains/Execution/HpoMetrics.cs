@@ -28,6 +28,9 @@ public static class HpoMetrics
 
     public static readonly Counter<long> CheckpointBytesRead = Meter.CreateCounter<long>("hpo.checkpoint.bytes_read", "By");
 
+    /// <summary>Checkpoints of paused trials removed by the checkpoint budget.</summary>
+    public static readonly Counter<long> CheckpointsRemoved = Meter.CreateCounter<long>("hpo.checkpoint.removed", description: "Checkpoints removed by the budget");
+
     /// <summary>Trial state transitions, tagged with the new status.</summary>
     public static readonly Counter<long> TrialTransitions = Meter.CreateCounter<long>("hpo.trial.transitions", description: "Trial status changes");
 

@@ -30,6 +30,7 @@ internal sealed class TrialRun
     private readonly HashSet<int> _checkpointEpochs;
     private readonly HashSet<int> _rungLevels;
     private readonly long _createdAt = Stopwatch.GetTimestamp();
+    private int _retrained;
 
     public TrialRun(
         ITrialGrain self, TrialPlan plan, int runId, int resumeFrom, CheckpointRef? checkpoint, int milestone,
@@ -54,9 +55,16 @@ internal sealed class TrialRun
         {
             _checkpointEpochs.Add(milestone);
         }
+        else if (plan.KeepFinalCheckpoint)
+        {
+            _checkpointEpochs.Add(plan.MaxT); // the final checkpoint, kept if the trial ends among the best (keep_best)
+        }
     }
 
     public int RunId { get; }
+
+    /// <summary>Epochs this run retrains because no checkpoint could be loaded; set before its first report.</summary>
+    public int RetrainedEpochs => Volatile.Read(ref _retrained);
 
     public Task Completion { get; private set; } = Task.CompletedTask;
 
@@ -108,6 +116,7 @@ internal sealed class TrialRun
             else if (_resumeFrom > 0)
             {
                 retrained = _resumeFrom;
+                Volatile.Write(ref _retrained, retrained);
                 _logger.LogWarning("Trial {TrialId}: {Problem}; retraining from scratch up to epoch {Milestone}, reports up to epoch {ResumeFrom} are not recorded again",
                     _plan.TrialId, problem, _milestone, _resumeFrom);
             }

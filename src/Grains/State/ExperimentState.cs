@@ -32,6 +32,8 @@ public sealed class ExperimentState
     [Id(21)] public DateTime CreatedUtc { get; set; }
     [Id(22)] public bool SearcherExhausted { get; set; }
     [Id(23)] public int NextSyncInstance { get; set; }
+    /// <summary>Checkpoint budget and disk accounting (issue 5).</summary>
+    [Id(40)] public CheckpointAccountingState Checkpoints { get; set; } = new();
 }
 
 /// <summary>A trial in a worker slot: its run id, the epoch it trains to and its bracket.</summary>

@@ -77,7 +77,10 @@ public class SpecFuzzTests
         Each("searcher.type", ["bayesopt", "Random", 1]);
         Each("checkpoints.removal", ["all", "by-level", 2, true]);
         Each("checkpoints.every_epoch", NotABool);
-        Each("checkpoints.delete_on_stop", NotABool);
+        Each("checkpoints.delete_finished", NotABool);
+        // A removal policy needs a limit and a promotion-type scheduler.
+        Remove("checkpoints.max_num_checkpoints");
+        Set("scheduler.variant", "stopping", "checkpoints.removal");
 
         // Missing required fields.
         Remove("name");

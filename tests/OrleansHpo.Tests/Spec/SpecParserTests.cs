@@ -67,7 +67,7 @@ public class SpecParserTests
         Assert.Equal(new CheckpointSpec
         {
             EveryEpoch = true, MaxNumCheckpoints = 10, Removal = CheckpointRemoval.ByLevel, ApproxSteps = 20, PriorBetaMean = 0.4,
-            PriorBetaSize = 3, MinDataAtRung = 6, DeleteOnStop = false, KeepBest = 2,
+            PriorBetaSize = 3, MinDataAtRung = 6, DeleteFinished = false, KeepBest = 2,
         }, s.Checkpoints);
         Assert.Contains("\"full-spec_1.0\"", s.SourceJson);
         Assert.True(SpecParser.Parse(s.SourceJson).Ok);
@@ -145,6 +145,7 @@ public class SpecParserTests
             "searcher.seed=11",
             "name=renamed",
             "checkpoints.removal=speculative",
+            "checkpoints.max_num_checkpoints=10",
             "points_to_evaluate=[]");
         Assert.Equal(30, s.Stop.MaxWallclockSeconds);
         Assert.Equal(10, s.Stop.MaxTrialsStarted);

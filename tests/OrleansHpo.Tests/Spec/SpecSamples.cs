@@ -29,7 +29,7 @@ internal static class SpecSamples
       "n_workers": 8,
       "stop": { "max_wallclock_seconds": 12.5, "max_trials_started": 100, "max_trials_completed": 50, "metric_threshold": 0.05 },
       "max_failures": 3,
-      "checkpoints": { "every_epoch": true, "max_num_checkpoints": 10, "removal": "by_level", "approx_steps": 20, "prior_beta_mean": 0.4, "prior_beta_size": 3, "min_data_at_rung": 6, "delete_on_stop": false, "keep_best": 2 }
+      "checkpoints": { "every_epoch": true, "max_num_checkpoints": 10, "removal": "by_level", "approx_steps": 20, "prior_beta_mean": 0.4, "prior_beta_size": 3, "min_data_at_rung": 6, "delete_finished": false, "keep_best": 2 }
     }
     """;
 
