@@ -44,6 +44,7 @@ public static class HpoCli
         var root = new RootCommand("OrleansHpo: hyperparameter optimization on Orleans (ASHA, Hyperband, successive halving)")
         {
             run, resume, list, status, best,
+            Commands.ResultsCommand.Create(output, error), Commands.PlotCommand.Create(output, error), Commands.CompareCommand.Create(output, error), Commands.StopCommand.Create(output, error), Commands.SimulateCommand.Create(output, error),
         };
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

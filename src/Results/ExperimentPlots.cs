@@ -154,8 +154,9 @@ public static class ExperimentPlots
     }
 
     /// <summary>
-    /// Rung occupancy and promotions over time: per rung level, the number of trials that reached it (solid) and the
-    /// number that went on past it, by promotion or by continuing (dashed).
+    /// Rung occupancy and promotions over time: per rung level, the trials recorded there that have not gone on
+    /// (solid: paused or stopped there, or waiting for a promotion) and the cumulative number that went on past it,
+    /// by promotion or by continuing (dashed). At max_t the solid line counts completed trials.
     /// </summary>
     public static Plot Rungs(Experiment experiment)
     {
@@ -167,7 +168,7 @@ public static class ExperimentPlots
         foreach (var level in levels)
         {
             var c = plot.Add.Palette.GetColor(color++);
-            var reached = new List<double>();
+            var changes = new List<(double Time, int Delta)>();
             var promoted = new List<double>();
             foreach (var rows in byTrial.Values)
             {
@@ -176,30 +177,32 @@ public static class ExperimentPlots
                 {
                     continue;
                 }
-                reached.Add(rows[i].TunerTime);
+                changes.Add((rows[i].TunerTime, +1));
                 if (i + 1 < rows.Count)
                 {
+                    // It went on: its next report marks when it left the rung (promotion, or continuing past it).
+                    changes.Add((rows[i + 1].TunerTime, -1));
                     promoted.Add(rows[i + 1].TunerTime);
                 }
             }
-            var (rx, ry) = Cumulative(reached, end);
-            var r = plot.Add.ScatterLine(rx, ry, c);
-            r.LineWidth = 2.2f;
-            r.ConnectStyle = ConnectStyle.StepHorizontal;
-            r.LegendText = level == experiment.MaxT ? $"{experiment.ResourceAttr} {level} (max_t): completed" : $"rung {level}: reached";
+            var (ox, oy) = Occupancy(changes, end);
+            var o = plot.Add.ScatterLine(ox, oy, c);
+            o.LineWidth = 2.2f;
+            o.ConnectStyle = ConnectStyle.StepHorizontal;
+            o.LegendText = level == experiment.MaxT ? $"{experiment.ResourceAttr} {level} (max_t): completed" : $"at rung {level}";
             if (level < experiment.MaxT && promoted.Count > 0)
             {
                 var (px, py) = Cumulative(promoted, end);
                 var p = plot.Add.ScatterLine(px, py, c);
-                p.LineWidth = 2.2f;
+                p.LineWidth = 1.8f;
                 p.LinePattern = LinePattern.Dashed;
                 p.ConnectStyle = ConnectStyle.StepHorizontal;
-                p.LegendText = $"rung {level}: promoted / continued";
+                p.LegendText = $"promoted from rung {level} (cumulative)";
             }
         }
         plot.Title("rung occupancy and promotions");
         plot.XLabel(TimeLabel([experiment]));
-        plot.YLabel("trials (cumulative)");
+        plot.YLabel("trials");
         plot.ShowLegend(Alignment.UpperLeft);
         return plot;
     }
@@ -207,6 +210,7 @@ public static class ExperimentPlots
     private static Plot NewPlot()
     {
         var plot = new Plot();
+        plot.Font.Set("DejaVu Sans");
         plot.Axes.Title.Label.FontSize = 20 * FontScale;
         plot.Axes.Bottom.Label.FontSize = 17 * FontScale;
         plot.Axes.Left.Label.FontSize = 17 * FontScale;
@@ -221,10 +225,14 @@ public static class ExperimentPlots
         var info = new SKImageInfo(width, height);
         using var surface = SKSurface.Create(info);
         surface.Canvas.Clear(SKColors.White);
-        float panelHeight = (float)height / panels.Count;
+        int panelHeight = height / panels.Count;
         for (int i = 0; i < panels.Count; i++)
         {
-            panels[i].Render(surface.Canvas, new PixelRect(0, width, panelHeight * (i + 1), panelHeight * i));
+            // Each panel on its own surface (Render paints the whole canvas it is given), then copied into place.
+            using var panel = SKSurface.Create(new SKImageInfo(width, panelHeight));
+            panels[i].Render(panel.Canvas, width, panelHeight);
+            using var snapshot = panel.Snapshot();
+            surface.Canvas.DrawImage(snapshot, 0, panelHeight * i);
         }
         using var image = surface.Snapshot();
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);
@@ -261,6 +269,23 @@ public static class ExperimentPlots
             xs.Add(end);
             ys.Add(points[^1].Value);
         }
+        return ([.. xs], [.. ys]);
+    }
+
+    private static (double[] X, double[] Y) Occupancy(List<(double Time, int Delta)> changes, double end)
+    {
+        changes.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : b.Delta.CompareTo(a.Delta));
+        var xs = new List<double> { 0 };
+        var ys = new List<double> { 0 };
+        int n = 0;
+        foreach (var (time, delta) in changes)
+        {
+            n += delta;
+            xs.Add(time);
+            ys.Add(n);
+        }
+        xs.Add(Math.Max(end, changes.Count > 0 ? changes[^1].Time : 0));
+        ys.Add(n);
         return ([.. xs], [.. ys]);
     }
 
