@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using OrleansHpo.Client.Progress;
 using OrleansHpo.Core.Spec;
 using OrleansHpo.Core.Training;
 using OrleansHpo.Grains;
@@ -11,7 +12,7 @@ using OrleansHpo.Silo;
 namespace OrleansHpo.Client;
 
 /// <summary>Runs or resumes one experiment on an embedded silo and follows it to the end.</summary>
-public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbose, IReadOnlyList<string> trainables)
+public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbose, IReadOnlyList<string> trainables, bool json = false)
 {
     public TrainableRegistry Registry { get; } = new(TrainablePlugins.BuiltIn().Concat(TrainablePlugins.Load(TrainablePlugins.Shipped().Concat(trainables).Distinct())));
 
@@ -32,9 +33,10 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
         Directory.CreateDirectory(folder.Directory);
         await using var silo = await StartSilo(folder, spec);
         var experiment = silo.GrainFactory.GetGrain<IExperimentGrain>(spec.Name);
-        Say($"experiment {spec.Name}: {ExperimentMetadata.SchedulerName(spec)} on '{spec.Trainable}', {spec.NWorkers} workers, results in {folder.Directory}");
+        await using var view = ProgressViews.Create(output, quiet, json, folder, spec);
+        view.Message($"experiment {spec.Name}: {ExperimentMetadata.SchedulerName(spec)} on '{spec.Trainable}', {spec.NWorkers} workers, results in {folder.Directory}");
         await experiment.Start(new StartExperimentRequest(spec.SourceJson, folder.Directory));
-        return await Follow(experiment, spec, cancellationToken);
+        return await Follow(experiment, spec, folder, view, cancellationToken);
     }
 
     public async Task<int> ResumeAsync(string name, string resultsRoot, CancellationToken cancellationToken)
@@ -43,11 +45,13 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
         var metadata = JsonNode.Parse(File.ReadAllText(folder.Metadata))!;
         var specJson = metadata["spec"]?.ToJsonString() ?? throw new UserError($"{folder.Metadata} has no spec; it was not written by hpo");
         var spec = SpecLoader.Validate(specJson, [], Registry, folder.Metadata);
+        StopRequest.Clear(folder.Directory); // a stop asked for while nothing ran must not end this resume
         await using var silo = await StartSilo(folder, spec);
         var experiment = silo.GrainFactory.GetGrain<IExperimentGrain>(spec.Name);
+        await using var view = ProgressViews.Create(output, quiet, json, folder, spec);
         var status = await experiment.Resume();
-        Say($"experiment {spec.Name} resumed: {status.Started} trials started before, {status.Running} running again, {status.ElapsedSeconds:F1}s of budget used");
-        return await Follow(experiment, spec, cancellationToken);
+        view.Message($"experiment {spec.Name} resumed: {status.Started} trials started before, {status.Running} running again, {status.ElapsedSeconds:F1}s of budget used");
+        return await Follow(experiment, spec, folder, view, cancellationToken);
     }
 
     private async Task<EmbeddedSilo> StartSilo(ResultsFolder folder, ExperimentSpec spec) =>
@@ -58,9 +62,8 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
             Trainables = [.. trainables],
         }, verbose ? LogLevel.Information : LogLevel.Warning);
 
-    private async Task<int> Follow(IExperimentGrain experiment, ExperimentSpec spec, CancellationToken cancellationToken)
+    private async Task<int> Follow(IExperimentGrain experiment, ExperimentSpec spec, ResultsFolder folder, IProgressView view, CancellationToken cancellationToken)
     {
-        var lastPrint = DateTime.MinValue;
         bool stopSent = false;
         ExperimentStatus status;
         while (true)
@@ -72,46 +75,38 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
             }
             if (cancellationToken.IsCancellationRequested && !stopSent)
             {
-                Say("stopping: running trials are stopped and their status recorded (press Ctrl+C again to leave now; `hpo resume` continues later)");
+                view.Message("stopping: running trials are stopped and their status recorded (press Ctrl+C again to leave now; `hpo resume` continues later)");
                 await experiment.RequestStop("stopped by user");
                 stopSent = true;
             }
-            if (!quiet && DateTime.UtcNow - lastPrint > TimeSpan.FromSeconds(2))
+            if (!stopSent && StopRequest.TryTake(folder.Directory) is { } reason)
             {
-                lastPrint = DateTime.UtcNow;
-                Say(ProgressLine(status));
+                // `hpo stop NAME` from another process (see StopRequest).
+                view.Message($"stopping ({reason}): running trials are stopped and their status recorded; `hpo resume` continues later");
+                await experiment.RequestStop(reason);
+                stopSent = true;
             }
+            view.Update(status);
             await Task.Delay(100, CancellationToken.None);
         }
-        Say(ProgressLine(status));
-        Say($"{status.Phase.ToString().ToLowerInvariant()}: {status.StopReason}; {status.Started} trials ({status.Completed} completed, {status.Stopped} stopped, {status.Paused} paused, {status.Failed} failed), {status.Promotions} promotions, {status.Reports} reports in {status.ElapsedSeconds:F1}s");
-        if (status.BestTrialId is { } best)
+        string? best = null;
+        if (status.BestTrialId is { } bestId)
         {
             var line = new JsonObject
             {
-                ["trial_id"] = best,
+                ["trial_id"] = bestId,
                 [spec.Metric] = status.BestValue,
                 [spec.ResourceAttr] = status.BestEpoch,
                 ["config"] = ExperimentMetadata.ConfigJson(status.BestConfig),
             };
-            output.WriteLine("best: " + line.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+            best = line.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
         }
+        await view.FinishAsync(status, best);
         if (status.Phase == ExperimentPhase.Failed)
         {
             Console.Error.WriteLine($"error: {status.Error}");
             return ExitCodes.Failure;
         }
         return ExitCodes.Ok;
-    }
-
-    private static string ProgressLine(ExperimentStatus s) =>
-        $"[{s.ElapsedSeconds,7:F1}s] trials {s.Started} | running {s.Running}/{s.Workers} paused {s.Paused} stopped {s.Stopped} completed {s.Completed} failed {s.Failed} | promotions {s.Promotions} | best {s.Metric} {(s.BestValue is { } v ? v.ToString("G5", System.Globalization.CultureInfo.InvariantCulture) : "-")}";
-
-    private void Say(string line)
-    {
-        if (!quiet)
-        {
-            output.WriteLine(line);
-        }
     }
 }

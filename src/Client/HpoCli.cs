@@ -19,18 +19,19 @@ public static class HpoCli
         };
         var trainables = new Option<string[]>("--trainables") { Description = "Class library (.dll) with your own trainables; repeatable" };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the final best line" };
+        var json = new Option<bool>("--json") { Description = "Progress as JSON, one object per line (for machines)" };
         var verbose = new Option<bool>("--verbose") { Description = "Log trial events" };
         var overwrite = new Option<bool>("--overwrite") { Description = "Delete an existing experiment of the same name first" };
         var specArg = new Argument<string>("spec") { Description = "Experiment spec (JSON)" };
         var nameArg = new Argument<string>("name") { Description = "Experiment name" };
 
-        var run = new Command("run", "Run an experiment on an embedded silo") { specArg, resultsDir, set, trainables, quiet, verbose, overwrite };
+        var run = new Command("run", "Run an experiment on an embedded silo") { specArg, resultsDir, set, trainables, quiet, verbose, overwrite, json };
         run.SetAction((parse, ct) => Guard(error, () =>
-            Session(parse, output, quiet, verbose, trainables).RunAsync(parse.GetValue(specArg)!, parse.GetValue(set) ?? [], parse.GetValue(resultsDir)!, parse.GetValue(overwrite), ct)));
+            Session(parse, output, quiet, verbose, trainables, json).RunAsync(parse.GetValue(specArg)!, parse.GetValue(set) ?? [], parse.GetValue(resultsDir)!, parse.GetValue(overwrite), ct)));
 
-        var resume = new Command("resume", "Continue an interrupted experiment from its persisted state") { nameArg, resultsDir, trainables, quiet, verbose };
+        var resume = new Command("resume", "Continue an interrupted experiment from its persisted state") { nameArg, resultsDir, trainables, quiet, verbose, json };
         resume.SetAction((parse, ct) => Guard(error, () =>
-            Session(parse, output, quiet, verbose, trainables).ResumeAsync(parse.GetValue(nameArg)!, parse.GetValue(resultsDir)!, ct)));
+            Session(parse, output, quiet, verbose, trainables, json).ResumeAsync(parse.GetValue(nameArg)!, parse.GetValue(resultsDir)!, ct)));
 
         var list = new Command("list", "List experiments in the results folder") { resultsDir };
         list.SetAction((parse, ct) => Guard(error, () => Task.FromResult(Verbs.List(output, parse.GetValue(resultsDir)!))));
@@ -59,8 +60,8 @@ public static class HpoCli
         return await parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }
 
-    private static ExperimentSession Session(ParseResult parse, TextWriter output, Option<bool> quiet, Option<bool> verbose, Option<string[]> trainables) =>
-        new(output, parse.GetValue(quiet), parse.GetValue(verbose), parse.GetValue(trainables) ?? []);
+    private static ExperimentSession Session(ParseResult parse, TextWriter output, Option<bool> quiet, Option<bool> verbose, Option<string[]> trainables, Option<bool> json) =>
+        new(output, parse.GetValue(quiet), parse.GetValue(verbose), parse.GetValue(trainables) ?? [], parse.GetValue(json));
 
     private static async Task<int> Guard(TextWriter error, Func<Task<int>> action)
     {
