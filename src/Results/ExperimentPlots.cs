@@ -51,6 +51,9 @@ public static class ExperimentPlots
         var groups = experiments.GroupBy(SpecKey).Select(g => g.ToList()).ToList();
         int color = 0;
         double maxTime = 0;
+        bool bandLabelled = false;
+        bool bySchedulers = groups.Select(g => g[0].SchedulerName).Distinct().Count() == groups.Count;
+        var shown = new List<double>();
         foreach (var group in groups)
         {
             var c = plot.Add.Palette.GetColor(color++);
@@ -66,6 +69,7 @@ public static class ExperimentPlots
                 line.LineWidth = 2.5f;
                 line.LegendText = $"{e.Name} ({e.SchedulerName})";
                 maxTime = Math.Max(maxTime, xs[^1]);
+                shown.AddRange(Settled(ys));
                 continue;
             }
             var (grid, median, q25, q75) = Bands(group);
@@ -76,13 +80,26 @@ public static class ExperimentPlots
             var band = plot.Add.FillY(grid, q25, q75);
             band.FillColor = c.WithAlpha(0.22);
             band.LineColor = Colors.Transparent;
-            band.LegendText = "25/75 percentiles";
+            if (!bandLabelled)
+            {
+                band.LegendText = "shaded: 25-75 percentiles over seeds";
+                bandLabelled = true;
+            }
             var med = plot.Add.ScatterLine(grid, median, c);
             med.LineWidth = 2.5f;
-            med.LegendText = $"{GroupLabel(group)}: median of {group.Count} seeds";
+            med.LegendText = $"{(bySchedulers ? SchedulerLabel(group[0]) : GroupLabel(group))}: median of {group.Count} seeds";
             maxTime = Math.Max(maxTime, grid[^1]);
+            shown.AddRange(Settled(q75));
+            shown.AddRange(Settled(q25));
         }
-        plot.Title(experiments.Count == 1 ? first.Name : $"best {first.Metric} so far: {string.Join(" vs ", groups.Select(GroupLabel))}");
+        if (shown.Count > 0)
+        {
+            // Zoom on where the curves settle: the first few percent of the run (the steep start) may leave the top.
+            double lo = shown.Min(), hi = shown.Max(), pad = Math.Max(1e-9, (hi - lo) * 0.08);
+            plot.Axes.SetLimitsY(lo - pad, hi + pad);
+        }
+        bool repeats = groups.Any(g => g.Count > 1);
+        plot.Title(repeats ? $"best {first.Metric} so far (median over seeds)" : $"best {first.Metric} so far");
         plot.XLabel(TimeLabel(experiments));
         plot.YLabel(MetricLabel(first));
         plot.ShowLegend(first.Mode == "max" ? Alignment.LowerRight : Alignment.UpperRight);
@@ -249,6 +266,9 @@ public static class ExperimentPlots
         }
     }
 
+    /// <summary>The values after the first 3% of a curve's points (its steep start is left out of the y range).</summary>
+    private static IEnumerable<double> Settled(double[] ys) => ys.Skip(Math.Max(1, ys.Length * 3 / 100));
+
     /// <summary>Best-so-far points as a step line, extended flat to <paramref name="end"/>.</summary>
     private static (double[] X, double[] Y) Steps(IReadOnlyList<(double Time, double Value)> points, double end)
     {
@@ -391,6 +411,9 @@ public static class ExperimentPlots
         }
         return spec.ToJsonString();
     }
+
+    private static string SchedulerLabel(Experiment e) =>
+        e.SchedulerName == "fifo" && e.Spec?["searcher"]?["type"]?.GetValue<string>() is null or "random" ? "random search (fifo)" : e.SchedulerName;
 
     private static string GroupLabel(IReadOnlyList<Experiment> group)
     {
