@@ -214,7 +214,9 @@ public static class ExperimentPlots
                 p.LineWidth = 1.8f;
                 p.LinePattern = LinePattern.Dashed;
                 p.ConnectStyle = ConnectStyle.StepHorizontal;
-                p.LegendText = $"promoted from rung {level} (cumulative)";
+                p.LegendText = experiment.SchedulerName.EndsWith("stopping", StringComparison.Ordinal)
+                    ? $"continued past rung {level} (cumulative)"
+                    : $"promoted from rung {level} (cumulative)";
             }
         }
         plot.Title("rung occupancy and promotions");
