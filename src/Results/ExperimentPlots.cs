@@ -67,7 +67,7 @@ public static class ExperimentPlots
                 }
                 var line = plot.Add.ScatterLine(xs, ys, c);
                 line.LineWidth = 2.5f;
-                line.LegendText = $"{e.Name} ({e.SchedulerName})";
+                line.LegendText = $"{e.Name} ({e.SchedulerName}{(e.IsSimulated ? ", simulated" : "")})";
                 maxTime = Math.Max(maxTime, xs[^1]);
                 shown.AddRange(Settled(ys));
                 continue;
@@ -430,7 +430,9 @@ public static class ExperimentPlots
     }
 
     private static string TimeLabel(IReadOnlyList<Experiment> experiments) =>
-        experiments.All(e => e.IsSimulated) ? "simulated wall-clock time (s)" : "wall-clock time (s)";
+        experiments.All(e => e.IsSimulated) ? "simulated wall-clock time (s)"
+        : experiments.Any(e => e.IsSimulated) ? "wall-clock time (s; simulated time for simulated runs)"
+        : "wall-clock time (s)";
 
     private static string MetricLabel(Experiment e) =>
         $"{e.Metric} ({(e.Mode == "max" ? "higher" : "lower")} is better)";
