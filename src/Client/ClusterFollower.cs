@@ -1,3 +1,4 @@
+using OrleansHpo.Client.Progress;
 using OrleansHpo.Grains.Interfaces;
 using OrleansHpo.Grains.Interfaces.Contracts;
 
@@ -11,16 +12,15 @@ namespace OrleansHpo.Client;
 public static class ClusterFollower
 {
     /// <summary>The final status, or null when the client detached or gave up (the reason was said).</summary>
-    public static async Task<ExperimentStatus?> Follow(IExperimentGrain experiment, Action<string> say, CancellationToken cancellationToken)
+    public static async Task<ExperimentStatus?> Follow(IExperimentGrain experiment, IProgressView view, CancellationToken cancellationToken)
     {
         var patience = TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("HPO_CLUSTER_WAIT_SECONDS"), out var s) ? s : 600);
-        var lastPrint = DateTime.MinValue;
         DateTime? unreachableSince = null;
         while (true)
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                say("detached: the experiment goes on on the cluster; follow it with `hpo status NAME --cluster ...`");
+                view.Message("detached: the experiment goes on on the cluster; follow it with `hpo status NAME --cluster ...`");
                 return null;
             }
             try
@@ -28,18 +28,14 @@ public static class ClusterFollower
                 var status = await experiment.GetStatus().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
                 if (unreachableSince is not null)
                 {
-                    say($"cluster reachable again after {(DateTime.UtcNow - unreachableSince.Value).TotalSeconds:F1}s");
+                    view.Message($"cluster reachable again after {(DateTime.UtcNow - unreachableSince.Value).TotalSeconds:F1}s");
                     unreachableSince = null;
                 }
                 if (status.Phase is ExperimentPhase.Completed or ExperimentPhase.Failed)
                 {
                     return status;
                 }
-                if (DateTime.UtcNow - lastPrint > TimeSpan.FromSeconds(2))
-                {
-                    lastPrint = DateTime.UtcNow;
-                    say(ExperimentSession.ProgressLine(status));
-                }
+                view.Update(status);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -50,11 +46,11 @@ public static class ClusterFollower
                 if (unreachableSince is null)
                 {
                     unreachableSince = DateTime.UtcNow;
-                    say($"experiment unreachable ({e.GetType().Name}); waiting for the cluster to recover");
+                    view.Message($"experiment unreachable ({e.GetType().Name}); waiting for the cluster to recover");
                 }
                 else if (DateTime.UtcNow - unreachableSince.Value > patience)
                 {
-                    say($"error: the cluster has been unreachable for {patience.TotalSeconds:F0}s; the experiment's state is kept in the store and it continues when silos are back");
+                    view.Message($"error: the cluster has been unreachable for {patience.TotalSeconds:F0}s; the experiment's state is kept in the store and it continues when silos are back");
                     return null;
                 }
             }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using OrleansHpo.Client.Progress;
 using OrleansHpo.Core.Spec;
 using OrleansHpo.Core.Training;
 using OrleansHpo.Grains;
@@ -12,7 +13,7 @@ using OrleansHpo.Silo;
 namespace OrleansHpo.Client;
 
 /// <summary>Runs or resumes one experiment on an embedded silo, or on a cluster (<see cref="Cluster"/>), and follows it to the end.</summary>
-public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbose, IReadOnlyList<string> trainables)
+public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbose, IReadOnlyList<string> trainables, bool json = false)
 {
     /// <summary>Cluster to run on (<c>redis://HOST:PORT</c>); null: an embedded silo in this process.</summary>
     public string? Cluster { get; init; }
@@ -40,7 +41,8 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
         {
             throw new UserError($"experiment '{spec.Name}' already exists on the cluster (its state is in the cluster's store): follow it with `hpo status {spec.Name} --cluster {Cluster}`, or run under another name with `--set name=NEW`");
         }
-        Say($"experiment {spec.Name}: {ExperimentMetadata.SchedulerName(spec)} on '{spec.Trainable}', {spec.NWorkers} workers, results in {folder.Directory}");
+        await using var view = ProgressViews.Create(output, quiet, json, folder, spec);
+        view.Message($"experiment {spec.Name}: {ExperimentMetadata.SchedulerName(spec)} on '{spec.Trainable}', {spec.NWorkers} workers, results in {folder.Directory}");
         var request = new StartExperimentRequest(spec.SourceJson, folder.Directory);
         if (silo.Remote)
         {
@@ -51,7 +53,7 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
         {
             await experiment.Start(request);
         }
-        return await Follow(experiment, spec, cancellationToken, silo.Remote);
+        return await Follow(experiment, spec, folder, view, cancellationToken, silo.Remote);
     }
 
     public async Task<int> ResumeAsync(string name, string resultsRoot, CancellationToken cancellationToken)
@@ -60,11 +62,13 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
         var metadata = JsonNode.Parse(File.ReadAllText(folder.Metadata))!;
         var specJson = metadata["spec"]?.ToJsonString() ?? throw new UserError($"{folder.Metadata} has no spec; it was not written by hpo");
         var spec = SpecLoader.Validate(specJson, [], Registry, folder.Metadata);
+        StopRequest.Clear(folder.Directory); // a stop asked for while nothing ran must not end this resume
         await using var silo = await StartSilo(folder, spec, cancellationToken);
         var experiment = silo.GrainFactory.GetGrain<IExperimentGrain>(spec.Name);
+        await using var view = ProgressViews.Create(output, quiet, json, folder, spec);
         var status = await experiment.Resume();
-        Say($"experiment {spec.Name} resumed: {status.Started} trials started before, {status.Running} running again, {status.ElapsedSeconds:F1}s of budget used");
-        return await Follow(experiment, spec, cancellationToken, silo.Remote);
+        view.Message($"experiment {spec.Name} resumed: {status.Started} trials started before, {status.Running} running again, {status.ElapsedSeconds:F1}s of budget used");
+        return await Follow(experiment, spec, folder, view, cancellationToken, silo.Remote);
     }
 
     private async Task<GrainHost> StartSilo(ResultsFolder folder, ExperimentSpec spec, CancellationToken cancellationToken)
@@ -82,14 +86,14 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
         return new GrainHost(silo.GrainFactory, remote: false, silo.DisposeAsync);
     }
 
-    private async Task<int> Follow(IExperimentGrain experiment, ExperimentSpec spec, CancellationToken cancellationToken, bool remote = false)
+    private async Task<int> Follow(IExperimentGrain experiment, ExperimentSpec spec, ResultsFolder folder, IProgressView view, CancellationToken cancellationToken, bool remote)
     {
         if (remote)
         {
-            return await ClusterFollower.Follow(experiment, Say, cancellationToken) is { } final ? Report(final, spec)
+            // Ctrl+C detaches from a cluster run: the experiment goes on there.
+            return await ClusterFollower.Follow(experiment, view, cancellationToken) is { } final ? await Finish(final, spec, view)
                 : cancellationToken.IsCancellationRequested ? ExitCodes.Ok : ExitCodes.Failure;
         }
-        var lastPrint = DateTime.MinValue;
         bool stopSent = false;
         ExperimentStatus status;
         while (true)
@@ -101,51 +105,43 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
             }
             if (cancellationToken.IsCancellationRequested && !stopSent)
             {
-                Say("stopping: running trials are stopped and their status recorded (press Ctrl+C again to leave now; `hpo resume` continues later)");
+                view.Message("stopping: running trials are stopped and their status recorded (press Ctrl+C again to leave now; `hpo resume` continues later)");
                 await experiment.RequestStop("stopped by user");
                 stopSent = true;
             }
-            if (!quiet && DateTime.UtcNow - lastPrint > TimeSpan.FromSeconds(2))
+            if (!stopSent && StopRequest.TryTake(folder.Directory) is { } reason)
             {
-                lastPrint = DateTime.UtcNow;
-                Say(ProgressLine(status));
+                // `hpo stop NAME` from another process (see StopRequest).
+                view.Message($"stopping ({reason}): running trials are stopped and their status recorded; `hpo resume` continues later");
+                await experiment.RequestStop(reason);
+                stopSent = true;
             }
+            view.Update(status);
             await Task.Delay(100, CancellationToken.None);
         }
-        return Report(status, spec);
+        return await Finish(status, spec, view);
     }
 
-    private int Report(ExperimentStatus status, ExperimentSpec spec)
+    private static async Task<int> Finish(ExperimentStatus status, ExperimentSpec spec, IProgressView view)
     {
-        Say(ProgressLine(status));
-        Say($"{status.Phase.ToString().ToLowerInvariant()}: {status.StopReason}; {status.Started} trials ({status.Completed} completed, {status.Stopped} stopped, {status.Paused} paused, {status.Failed} failed), {status.Promotions} promotions, {status.Reports} reports in {status.ElapsedSeconds:F1}s");
-        if (status.BestTrialId is { } best)
+        string? best = null;
+        if (status.BestTrialId is { } bestId)
         {
             var line = new JsonObject
             {
-                ["trial_id"] = best,
+                ["trial_id"] = bestId,
                 [spec.Metric] = status.BestValue,
                 [spec.ResourceAttr] = status.BestEpoch,
                 ["config"] = ExperimentMetadata.ConfigJson(status.BestConfig),
             };
-            output.WriteLine("best: " + line.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+            best = line.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
         }
+        await view.FinishAsync(status, best);
         if (status.Phase == ExperimentPhase.Failed)
         {
             Console.Error.WriteLine($"error: {status.Error}");
             return ExitCodes.Failure;
         }
         return ExitCodes.Ok;
-    }
-
-    internal static string ProgressLine(ExperimentStatus s) =>
-        $"[{s.ElapsedSeconds,7:F1}s] trials {s.Started} | running {s.Running}/{s.Workers} paused {s.Paused} stopped {s.Stopped} completed {s.Completed} failed {s.Failed} | promotions {s.Promotions} | best {s.Metric} {(s.BestValue is { } v ? v.ToString("G5", System.Globalization.CultureInfo.InvariantCulture) : "-")}";
-
-    private void Say(string line)
-    {
-        if (!quiet)
-        {
-            output.WriteLine(line);
-        }
     }
 }

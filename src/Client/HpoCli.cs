@@ -19,19 +19,20 @@ public static class HpoCli
         };
         var trainables = new Option<string[]>("--trainables") { Description = "Class library (.dll) with your own trainables; repeatable" };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the final best line" };
+        var json = new Option<bool>("--json") { Description = "Progress as JSON, one object per line (for machines)" };
         var verbose = new Option<bool>("--verbose") { Description = "Log trial events" };
         var overwrite = new Option<bool>("--overwrite") { Description = "Delete an existing experiment of the same name first" };
         var specArg = new Argument<string>("spec") { Description = "Experiment spec (JSON)" };
         var nameArg = new Argument<string>("name") { Description = "Experiment name" };
         var cluster = new Option<string?>("--cluster") { Description = "Run on / ask a running cluster (redis://HOST:PORT) instead of an embedded silo; --results-dir must be a path the silos share" };
 
-        var run = new Command("run", "Run an experiment on an embedded silo or a cluster") { specArg, resultsDir, set, trainables, quiet, verbose, overwrite, cluster };
+        var run = new Command("run", "Run an experiment on an embedded silo or a cluster") { specArg, resultsDir, set, trainables, quiet, verbose, overwrite, json, cluster };
         run.SetAction((parse, ct) => Guard(error, () =>
-            Session(parse, output, quiet, verbose, trainables, cluster).RunAsync(parse.GetValue(specArg)!, parse.GetValue(set) ?? [], parse.GetValue(resultsDir)!, parse.GetValue(overwrite), ct)));
+            Session(parse, output, quiet, verbose, trainables, json, cluster).RunAsync(parse.GetValue(specArg)!, parse.GetValue(set) ?? [], parse.GetValue(resultsDir)!, parse.GetValue(overwrite), ct)));
 
-        var resume = new Command("resume", "Continue an interrupted experiment from its persisted state") { nameArg, resultsDir, trainables, quiet, verbose, cluster };
+        var resume = new Command("resume", "Continue an interrupted experiment from its persisted state") { nameArg, resultsDir, trainables, quiet, verbose, json, cluster };
         resume.SetAction((parse, ct) => Guard(error, () =>
-            Session(parse, output, quiet, verbose, trainables, cluster).ResumeAsync(parse.GetValue(nameArg)!, parse.GetValue(resultsDir)!, ct)));
+            Session(parse, output, quiet, verbose, trainables, json, cluster).ResumeAsync(parse.GetValue(nameArg)!, parse.GetValue(resultsDir)!, ct)));
 
         var list = new Command("list", "List experiments in the results folder") { resultsDir, cluster };
         list.SetAction((parse, ct) => Guard(error, () => parse.GetValue(cluster) is { } c
@@ -51,6 +52,7 @@ public static class HpoCli
         var root = new RootCommand("OrleansHpo: hyperparameter optimization on Orleans (ASHA, Hyperband, successive halving)")
         {
             run, resume, list, status, best,
+            Commands.ResultsCommand.Create(output, error), Commands.PlotCommand.Create(output, error), Commands.CompareCommand.Create(output, error), Commands.StopCommand.Create(output, error), Commands.SimulateCommand.Create(output, error),
             Commands.SiloCommand.Create(error),
         };
         var parseResult = root.Parse(args);
@@ -71,8 +73,8 @@ public static class HpoCli
         return await parseResult.InvokeAsync(invocation);
     }
 
-    private static ExperimentSession Session(ParseResult parse, TextWriter output, Option<bool> quiet, Option<bool> verbose, Option<string[]> trainables, Option<string?> cluster) =>
-        new(output, parse.GetValue(quiet), parse.GetValue(verbose), parse.GetValue(trainables) ?? []) { Cluster = parse.GetValue(cluster) };
+    private static ExperimentSession Session(ParseResult parse, TextWriter output, Option<bool> quiet, Option<bool> verbose, Option<string[]> trainables, Option<bool> json, Option<string?> cluster) =>
+        new(output, parse.GetValue(quiet), parse.GetValue(verbose), parse.GetValue(trainables) ?? [], parse.GetValue(json)) { Cluster = parse.GetValue(cluster) };
 
     private static async Task<int> Guard(TextWriter error, Func<Task<int>> action)
     {

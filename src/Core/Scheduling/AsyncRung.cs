@@ -18,6 +18,7 @@ public sealed class AsyncRung
     private readonly Dictionary<int, RungEntry> _byTrial = [];
     private readonly EntryOrder _order;
     private long _nextArrival;
+    private int _nanCount;
 
     /// <summary>Creates an empty rung.</summary>
     /// <param name="level">The rung level (resource, e.g. epoch).</param>
@@ -94,7 +95,15 @@ public sealed class AsyncRung
             return null;
         }
         var q = Mode == Mode.Min ? Quantile : 1.0 - Quantile;
-        return NumpyQuantile.Linear(_entries.Select(e => e.Value), q);
+        if (_nanCount > 0)
+        {
+            return double.NaN;
+        }
+        // Entries are kept best first (ascending for min, descending for max), so the quantile is read in place.
+        int n = _entries.Count;
+        return Mode == Mode.Min
+            ? NumpyQuantile.LinearSorted(n, i => _entries[i].Value, q)
+            : NumpyQuantile.LinearSorted(n, i => _entries[n - 1 - i].Value, q);
     }
 
     /// <summary>
@@ -153,5 +162,9 @@ public sealed class AsyncRung
         var index = _entries.BinarySearch(entry, _order);
         _entries.Insert(index < 0 ? ~index : index, entry);
         _byTrial[entry.TrialId] = entry;
+        if (double.IsNaN(entry.Value))
+        {
+            _nanCount++;
+        }
     }
 }

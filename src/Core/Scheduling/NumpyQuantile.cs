@@ -19,20 +19,26 @@ internal static class NumpyQuantile
             return double.NaN;
         }
         Array.Sort(sorted);
-        var n = sorted.Length;
+        return LinearSorted(sorted.Length, i => sorted[i], q);
+    }
+
+    /// <summary>The same quantile of <paramref name="n"/> values already in ascending order, without NaN, read through
+    /// <paramref name="at"/>: no copy, no sort (a rung keeps its entries sorted).</summary>
+    public static double LinearSorted(int n, Func<int, double> at, double q)
+    {
         var virtualIndex = (n - 1) * q;
         var previous = (int)Math.Floor(virtualIndex);
         if (previous < 0)
         {
-            return sorted[0];
+            return at(0);
         }
         if (previous >= n - 1)
         {
-            return sorted[n - 1];
+            return at(n - 1);
         }
         var gamma = virtualIndex - previous;
-        var a = sorted[previous];
-        var b = sorted[previous + 1];
+        var a = at(previous);
+        var b = at(previous + 1);
         // numpy's _lerp: a + (b - a) * t, computed from the b side when t >= 0.5 for accuracy.
         var diff = b - a;
         var result = gamma >= 0.5 ? b - diff * (1.0 - gamma) : a + diff * gamma;

@@ -27,6 +27,12 @@ public sealed class SyntheticTrainable : ITrainable
     private int _epoch;
     private double _weight;
 
+    /// <summary>
+    /// When true, <c>delay_ms</c> is not slept: the simulator (<c>hpo simulate</c>) puts it on its simulated clock instead.
+    /// The curve is the same either way.
+    /// </summary>
+    public bool SkipDelay { get; init; }
+
     public void Setup(TrialContext context)
     {
         _context = context;
@@ -70,7 +76,7 @@ public sealed class SyntheticTrainable : ITrainable
             throw new InvalidOperationException($"Synthetic trainable asked for epoch {epoch} after epoch {_epoch}: the checkpoint was not loaded.");
         }
         cancellationToken.ThrowIfCancellationRequested();
-        if (_delayMs > 0)
+        if (_delayMs > 0 && !SkipDelay)
         {
             // Sleep in small slices so cancellation is honoured within one "batch".
             var until = Environment.TickCount64 + _delayMs;

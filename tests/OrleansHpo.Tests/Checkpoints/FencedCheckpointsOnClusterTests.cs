@@ -41,7 +41,11 @@ public sealed class FencedCheckpointsOnClusterTests(AzuriteFixture azurite)
         Assert.NotEmpty(paused);
         Assert.All(paused, t => Assert.StartsWith(container.Uri.ToString(), t.Checkpoint!.Uri, StringComparison.Ordinal));
         var listed = store.List(new CheckpointScope(name, ""));
-        Assert.Equal(paused.Select(t => t.Checkpoint!.Uri).Order(), listed.Select(c => c.Uri).Order());
+        // The blobs are exactly the checkpoints trials still refer to: every paused trial's, plus the final
+        // checkpoint of the best completed trial (checkpoints.keep_best defaults to 1).
+        var referenced = trials.Where(t => t.Checkpoint is not null).ToList();
+        Assert.Equal(referenced.Select(t => t.Checkpoint!.Uri).Order(), listed.Select(c => c.Uri).Order());
+        Assert.True(referenced.Count(t => t.Status != TrialStatus.Paused) <= 1, "only the best finished trial keeps its checkpoint");
         Assert.True(listed.All(c => c.Bytes > 64 * 1024));
 
         await AssertStaleRunIsFencedOut(cluster, store, name, paused[0], tag: 311);
