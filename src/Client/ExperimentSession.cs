@@ -11,9 +11,9 @@ using OrleansHpo.Silo;
 namespace OrleansHpo.Client;
 
 /// <summary>Runs or resumes one experiment on an embedded silo and follows it to the end.</summary>
-public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbose, IReadOnlyList<string> trainables)
+public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbose, ClientSettings settings)
 {
-    public TrainableRegistry Registry { get; } = new(TrainablePlugins.BuiltIn().Concat(TrainablePlugins.Load(TrainablePlugins.Shipped().Concat(trainables).Distinct())));
+    public TrainableRegistry Registry { get; } = new(TrainablePlugins.BuiltIn().Concat(TrainablePlugins.Load(TrainablePlugins.Shipped().Concat(settings.Trainables).Distinct())));
 
     public async Task<int> RunAsync(string specPath, IReadOnlyList<string> overrides, string resultsRoot, bool overwrite, CancellationToken cancellationToken)
     {
@@ -55,7 +55,9 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
         {
             StateDirectory = folder.StateDirectory,
             WorkerSlots = spec.NWorkers,
-            Trainables = [.. trainables],
+            Trainables = [.. settings.Trainables],
+            Device = settings.Device,
+            IntraOpThreads = settings.IntraOpThreads,
         }, verbose ? LogLevel.Information : LogLevel.Warning);
 
     private async Task<int> Follow(IExperimentGrain experiment, ExperimentSpec spec, CancellationToken cancellationToken)

@@ -30,6 +30,14 @@ public interface ITrialGrain : IGrainWithStringKey
     /// <summary>Called by the worker thread when training ended without a decision: cancelled, or the trainable failed.</summary>
     Task OnRunEnded(int runId, string? error, int retrainedEpochs);
 
+    /// <summary>Called by the worker thread when a resumed run found its checkpoint missing or corrupt and retrains
+    /// from scratch: counted and logged; the epochs already recorded are not recorded again.</summary>
+    Task OnCheckpointLost(int runId, int lostEpochs, string problem);
+
+    /// <summary>Sent one-way by the experiment to an ended trial whose final checkpoint is not among the best kept.</summary>
+    [OneWay]
+    Task DropCheckpoint();
+
     /// <summary>Status, reports and checkpoint reference, answered even while the trial trains.</summary>
     Task<TrialSnapshot> GetSnapshot();
 }

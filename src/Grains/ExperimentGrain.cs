@@ -126,6 +126,15 @@ public sealed class ExperimentGrain(
             return;
         }
         Record(trialEvent.Reports);
+        if (trialEvent.RetrainedFromScratch)
+        {
+            S.RetrainedFromScratch++;
+            S.RetrainedEpochs += trialEvent.RetrainedEpochs;
+        }
+        if (trialEvent.KeptCheckpointValue is { } kept)
+        {
+            KeepCheckpoint(trialEvent.TrialId, kept);
+        }
         if (trialEvent.Outcome is { } outcome
             && S.Running.TryGetValue(trialEvent.TrialId, out var running)
             && running.RunId == trialEvent.RunId)
@@ -272,6 +281,21 @@ public sealed class ExperimentGrain(
                     await Rung(rung).OnTrialFailed(rung, trialId);
                 }
                 break;
+        }
+    }
+
+    /// <summary>checkpoints.keep_best: an ended trial's final checkpoint stays only while it is among the best.</summary>
+    private void KeepCheckpoint(int trialId, double value)
+    {
+        var kept = S.KeptCheckpoints;
+        kept.RemoveAll(k => k.TrialId == trialId);
+        kept.Add(new KeptCheckpoint(trialId, value));
+        kept.Sort((a, b) => _spec!.Mode == Mode.Min ? a.Value.CompareTo(b.Value) : b.Value.CompareTo(a.Value));
+        while (kept.Count > Math.Max(0, _spec!.Checkpoints.KeepBest))
+        {
+            var dropped = kept[^1];
+            kept.RemoveAt(kept.Count - 1);
+            Trial(dropped.TrialId).DropCheckpoint().Ignore();
         }
     }
 
@@ -431,6 +455,7 @@ public sealed class ExperimentGrain(
         MaxT = _spec.Scheduler.MaxT,
         Seed = SchedulerLayout.TrialSeed(_spec.Searcher.Seed, trialId),
         CheckpointEveryEpoch = _spec.Checkpoints.EveryEpoch,
+        KeepBestCheckpoints = _spec.Checkpoints.KeepBest,
         CheckpointRoot = Path.Combine(S.ResultsDir, "checkpoints"),
     };
 
@@ -540,6 +565,7 @@ public sealed class ExperimentGrain(
         Error = S.Error,
         NumTrialsResumed = S.Promotions,
         RetrainedEpochs = S.RetrainedEpochs,
+        RetrainedFromScratch = S.RetrainedFromScratch,
         Metric = _spec?.Metric ?? "",
     };
 

@@ -35,6 +35,7 @@ public static class ExperimentMetadata
             ["num_trials_resumed"] = status.NumTrialsResumed,
             ["num_reports"] = status.Reports,
             ["retrained_epochs"] = status.RetrainedEpochs,
+            ["num_retrained_from_scratch"] = status.RetrainedFromScratch,
             ["best"] = status.BestTrialId is { } best
                 ? new JsonObject
                 {

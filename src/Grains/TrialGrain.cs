@@ -3,6 +3,7 @@ using Orleans.Storage;
 using OrleansHpo.Core.Training;
 using OrleansHpo.Grains.Checkpoints;
 using OrleansHpo.Grains.Execution;
+using OrleansHpo.Grains.Placement;
 using OrleansHpo.Grains.Interfaces;
 using OrleansHpo.Grains.Interfaces.Contracts;
 using OrleansHpo.Grains.State;
@@ -15,7 +16,7 @@ namespace OrleansHpo.Grains;
 /// Message flow (no cycles of awaited calls): experiment -> trial, experiment -> rung, trial -> rung;
 /// trial -> experiment and rung -> trial are one-way.
 /// </summary>
-[GrainType("hpo-trial")]
+[GrainType("hpo-trial"), WorkerSlotPlacement]
 public sealed class TrialGrain(
     [PersistentState("trial", HpoStorage.Name)] IPersistentState<TrialState> state,
     TrainableRegistry registry,
@@ -171,7 +172,8 @@ public sealed class TrialGrain(
                 d = TrialDecision.Pause; // max_resource_attr: the run ends by itself at its milestone
             }
             HpoMetrics.Reports.Add(1);
-            var recorded = report with { Decision = d };
+            var recorded = report with { Decision = d, RetrainedEpochs = S.UnmarkedRetrainedEpochs };
+            S.UnmarkedRetrainedEpochs = 0;
             accepted.Add(recorded);
             S.Reports.Add(recorded);
             S.LastEpoch = report.Epoch;
@@ -203,16 +205,17 @@ public sealed class TrialGrain(
         {
             checkpoints.Delete(replaced);
         }
+        double? kept = null;
         if (outcome is { } finished)
         {
             _run = null;
             if (finished != TrialStatus.Paused)
             {
-                DeleteCheckpointOnStop();
+                kept = await ReleaseCheckpoint();
             }
             DeactivateOnIdle(); // paused: the state is persisted, the activation goes away
         }
-        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [.. accepted], outcome, S.LastEpoch, null, 0, runId)).Ignore();
+        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [.. accepted], outcome, S.LastEpoch, null, 0, runId) { KeptCheckpointValue = kept }).Ignore();
         return decision;
     }
 
@@ -249,9 +252,46 @@ public sealed class TrialGrain(
         {
             logger.LogWarning("Trial {TrialId} failed: {Error}", plan.TrialId, error);
         }
-        DeleteCheckpointOnStop();
+        var kept = await ReleaseCheckpoint();
         DeactivateOnIdle();
-        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], outcome, S.LastEpoch, error, retrainedEpochs, runId)).Ignore();
+        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], outcome, S.LastEpoch, error, retrainedEpochs, runId) { KeptCheckpointValue = kept }).Ignore();
+    }
+
+    public async Task OnCheckpointLost(int runId, int lostEpochs, string problem)
+    {
+        if (_stale || _run is null || _run.RunId != runId || S.Plan is not { } plan)
+        {
+            return;
+        }
+        logger.LogWarning("Trial {TrialId}: {Problem}; retraining from scratch, the {Lost} epochs already recorded are not recorded again",
+            plan.TrialId, problem, lostEpochs);
+        HpoMetrics.RetrainedFromScratch.Add(1);
+        S.RetrainedFromScratch++;
+        S.RetrainedEpochs += lostEpochs;
+        S.UnmarkedRetrainedEpochs += lostEpochs;
+        var lost = S.Checkpoint;
+        S.Checkpoint = null;
+        if (!await TryWrite())
+        {
+            return;
+        }
+        if (lost is not null)
+        {
+            checkpoints.Delete(lost);
+        }
+        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], null, S.LastEpoch, null, lostEpochs, runId) { RetrainedFromScratch = true }).Ignore();
+    }
+
+    public async Task DropCheckpoint()
+    {
+        if (S.Checkpoint is { } checkpoint && S.Status is TrialStatus.Stopped or TrialStatus.Completed or TrialStatus.Failed)
+        {
+            S.Checkpoint = null;
+            if (await TryWrite())
+            {
+                checkpoints.Delete(checkpoint);
+            }
+        }
     }
 
     public Task<TrialSnapshot> GetSnapshot() => Task.FromResult(new TrialSnapshot
@@ -268,6 +308,7 @@ public sealed class TrialGrain(
         Silo = RuntimeIdentity,
         RetrainedEpochs = S.RetrainedEpochs,
         PausedAt = S.PausedAt,
+        RetrainedFromScratch = S.RetrainedFromScratch,
     });
 
     private IExperimentGrain Experiment(TrialPlan plan) => GrainFactory.GetGrain<IExperimentGrain>(plan.Experiment);
@@ -286,14 +327,30 @@ public sealed class TrialGrain(
         run.Start(workers);
     }
 
-    private void DeleteCheckpointOnStop()
+    /// <summary>
+    /// A trial that ended keeps a checkpoint only when it may be among the best (checkpoints.keep_best): returns the
+    /// metric value at the checkpoint's epoch for the experiment to decide (it sends <see cref="DropCheckpoint"/>
+    /// otherwise). Failed trials, and every ended trial when keep_best is 0, lose it now: only trials that can
+    /// still be resumed, and the best ones, hold checkpoint files.
+    /// </summary>
+    private async Task<double?> ReleaseCheckpoint()
     {
-        if (S.Checkpoint is { } checkpoint && S.Status is TrialStatus.Stopped or TrialStatus.Failed or TrialStatus.Completed)
+        if (S.Checkpoint is not { } checkpoint || S.Plan is not { } plan || S.Status is not (TrialStatus.Stopped or TrialStatus.Failed or TrialStatus.Completed))
         {
-            // Only trials that can still be resumed keep a checkpoint. (Keeping the best trials' final
-            // checkpoints is the experiment's decision at the end.)
+            return null;
+        }
+        if (S.Status != TrialStatus.Failed && plan.KeepBestCheckpoints > 0
+            && S.Reports.FindLast(r => r.Epoch == checkpoint.Epoch) is { } atCheckpoint
+            && atCheckpoint.Metrics.TryGetValue(plan.Metric, out var value))
+        {
+            return value;
+        }
+        S.Checkpoint = null;
+        if (await TryWrite())
+        {
             checkpoints.Delete(checkpoint);
         }
+        return null;
     }
 
     /// <summary>Write state; a version conflict means another activation owns the trial: stop without writing.</summary>

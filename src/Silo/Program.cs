@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using OrleansHpo.Silo;
 
@@ -7,6 +8,8 @@ var options = new HpoSiloOptions
     StateDirectory = Environment.GetEnvironmentVariable("HPO_STATE_DIR") ?? Path.Combine(Path.GetTempPath(), "orleans-hpo-silo"),
 };
 var builder = Host.CreateApplicationBuilder(args);
+// "Hpo" section of appsettings.json / environment (Hpo__WorkerSlots, Hpo__Device, Hpo__IntraOpThreads, Hpo__Trainables__0).
+builder.Configuration.GetSection("Hpo").Bind(options);
 builder.UseOrleans(silo =>
 {
     silo.UseLocalhostClustering();

@@ -24,4 +24,7 @@ public sealed record TrialPlan
     [Id(12)] public bool CheckpointEveryEpoch { get; init; }
     /// <summary>Folder (or blob prefix) for this experiment's checkpoints.</summary>
     [Id(13)] public required string CheckpointRoot { get; init; }
+    /// <summary>checkpoints.keep_best: when above 0, a trial that ends keeps its final checkpoint until the
+    /// experiment knows it is not among the best (the trial then writes a checkpoint at max_t too).</summary>
+    [Id(14)] public int KeepBestCheckpoints { get; init; }
 }

@@ -28,6 +28,9 @@ public static class HpoMetrics
 
     public static readonly Counter<long> CheckpointBytesRead = Meter.CreateCounter<long>("hpo.checkpoint.bytes_read", "By");
 
+    /// <summary>Resumed runs that found their checkpoint missing or corrupt and retrained from scratch.</summary>
+    public static readonly Counter<long> RetrainedFromScratch = Meter.CreateCounter<long>("hpo.retrained_from_scratch", description: "Runs retrained from scratch");
+
     /// <summary>Trial state transitions, tagged with the new status.</summary>
     public static readonly Counter<long> TrialTransitions = Meter.CreateCounter<long>("hpo.trial.transitions", description: "Trial status changes");
 }

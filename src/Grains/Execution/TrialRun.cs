@@ -47,8 +47,10 @@ internal sealed class TrialRun
         _decisionEpochs = [.. plan.Rungs.Select(r => r.Level), milestone, plan.MaxT];
         _rungLevels = [.. plan.Rungs.Select(r => r.Level)];
         _checkpointEpochs = [.. plan.Rungs.Select(r => r.Level).Where(l => l < plan.MaxT)];
-        if (milestone < plan.MaxT)
+        if (milestone < plan.MaxT || plan.KeepBestCheckpoints > 0)
         {
+            // Selective checkpointing: only where the trial can pause (rung levels, its milestone), plus the final
+            // epoch when the experiment keeps the best trials' final checkpoints.
             _checkpointEpochs.Add(milestone);
         }
     }
@@ -72,11 +74,12 @@ internal sealed class TrialRun
     private void Execute()
     {
         var token = _cancel.Token;
-        int retrained = 0;
+        int retrained = 0; // reported through OnCheckpointLost when it happens
         string? error = null;
+        ITrainable? trainable = null;
         try
         {
-            using var trainable = _factory.Create();
+            trainable = _factory.Create();
             int start = 1;
             Stream? checkpoint = null;
             string? problem = null;
@@ -92,27 +95,41 @@ internal sealed class TrialRun
             {
                 problem = "no checkpoint was recorded";
             }
+            bool ready = false;
             if (checkpoint is not null)
             {
                 start = _checkpoint!.Epoch + 1;
-            }
-            else if (_resumeFrom > 0)
-            {
-                retrained = _resumeFrom;
-                _logger.LogWarning("Trial {TrialId}: {Problem}; retraining from scratch up to epoch {Milestone}, reports up to epoch {ResumeFrom} are not recorded again",
-                    _plan.TrialId, problem, _milestone, _resumeFrom);
-            }
-
-            var context = new TrialContext(
-                _plan.TrialId, Config(), start, _milestone,
-                [.. _plan.Rungs.Select(r => r.Level)], _options.Device, _plan.Seed, _options.EffectiveIntraOpThreads);
-            trainable.Setup(context);
-            if (checkpoint is not null)
-            {
-                using (checkpoint)
+                try
                 {
-                    trainable.LoadCheckpoint(checkpoint);
+                    trainable.Setup(Context(start));
+                    using (checkpoint)
+                    {
+                        trainable.LoadCheckpoint(checkpoint);
+                    }
+                    ready = true;
                 }
+                catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+                {
+                    // Intact bytes the trainable cannot read (another version, another architecture): as corrupt.
+                    problem = $"checkpoint {_checkpoint.Uri} cannot be loaded ({e.Message})";
+                    trainable.Dispose();
+                    trainable = _factory.Create();
+                    start = 1;
+                }
+            }
+            if (start == 1 && _resumeFrom > 0)
+            {
+                // Missing or corrupt checkpoint: retrain from scratch; the grain logs and counts it, and does not
+                // record the reports up to resume_from again (seed 000).
+                if (Detached)
+                {
+                    return;
+                }
+                _self.OnCheckpointLost(RunId, _resumeFrom, problem ?? "the checkpoint could not be read").GetAwaiter().GetResult();
+            }
+            if (!ready)
+            {
+                trainable.Setup(Context(start));
             }
 
             if (_resumeFrom > 0)
@@ -176,6 +193,10 @@ internal sealed class TrialRun
             error = e.Message;
             _logger.LogWarning(e, "Trial {TrialId} failed in run {RunId}", _plan.TrialId, RunId);
         }
+        finally
+        {
+            trainable?.Dispose();
+        }
 
         if (!Detached)
         {
@@ -189,6 +210,10 @@ internal sealed class TrialRun
             }
         }
     }
+
+    private TrialContext Context(int start) => new(
+        _plan.TrialId, Config(), start, _milestone,
+        [.. _plan.Rungs.Select(r => r.Level)], _options.Device, _plan.Seed, _options.EffectiveIntraOpThreads);
 
     private Dictionary<string, object> Config()
     {

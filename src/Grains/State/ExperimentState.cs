@@ -32,7 +32,15 @@ public sealed class ExperimentState
     [Id(21)] public DateTime CreatedUtc { get; set; }
     [Id(22)] public bool SearcherExhausted { get; set; }
     [Id(23)] public int NextSyncInstance { get; set; }
+    /// <summary>Runs that retrained from scratch (checkpoint missing or corrupt): metadata num_retrained_from_scratch.</summary>
+    [Id(24)] public int RetrainedFromScratch { get; set; }
+    /// <summary>Ended trials that still hold their final checkpoint (at most checkpoints.keep_best), best first.</summary>
+    [Id(25)] public List<KeptCheckpoint> KeptCheckpoints { get; set; } = [];
 }
+
+/// <summary>An ended trial whose final checkpoint is kept, and its metric value there.</summary>
+[GenerateSerializer, Alias("hpo.KeptCheckpoint")]
+public sealed record KeptCheckpoint([property: Id(0)] int TrialId, [property: Id(1)] double Value);
 
 /// <summary>A trial in a worker slot: its run id, the epoch it trains to and its bracket.</summary>
 [GenerateSerializer, Alias("hpo.RunningTrial")]

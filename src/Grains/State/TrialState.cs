@@ -22,4 +22,8 @@ public sealed class TrialState
     [Id(9)] public int Activations { get; set; }
     [Id(10)] public int RetrainedEpochs { get; set; }
     [Id(11)] public string? StopReason { get; set; }
+    /// <summary>Runs that retrained from scratch because the checkpoint was missing or corrupt.</summary>
+    [Id(12)] public int RetrainedFromScratch { get; set; }
+    /// <summary>Epochs retrained but not yet marked on a recorded report (results.csv st_retrained_epochs).</summary>
+    [Id(13)] public int UnmarkedRetrainedEpochs { get; set; }
 }
