@@ -292,6 +292,10 @@ public sealed class TrialGrain(
                 checkpoints.Delete(checkpoint);
             }
         }
+        if (S.Status is not (TrialStatus.Running or TrialStatus.Paused))
+        {
+            DeactivateOnIdle(); // an ended trial woken only for this message goes away again
+        }
     }
 
     public Task<TrialSnapshot> GetSnapshot() => Task.FromResult(new TrialSnapshot
