@@ -22,7 +22,7 @@ for name in names:
             points.append((float(r["st_tuner_time"]), v))
     curves[name] = points
     ends[name] = float(rows[-1]["st_tuner_time"]) if rows else 0
-tmax = max(p[-1][0] for p in curves.values() if p) * 1.05 or 1
+tmax = max(ends.values()) * 1.02 or 1
 
 img = [[(255, 255, 255)] * W for _ in range(H)]
 def px(x, y, c):
