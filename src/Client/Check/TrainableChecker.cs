@@ -49,6 +49,7 @@ public static class TrainableChecker
         var root = Path.Combine(Path.GetTempPath(), "hpo-check", Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(root);
         var builder = new InProcessTestClusterBuilder((short)options.Silos);
+        builder.Options.ConfigureFileLogging = false; // no ./logs folder in the user's working directory
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Logging.SetMinimumLevel(LogLevel.Warning);
