@@ -133,6 +133,10 @@ public sealed partial class ExperimentGrain(
         Heard(trialEvent.TrialId);
         Record(trialEvent.Reports);
         S.RetrainedEpochs += trialEvent.RetrainedEpochs;
+        if (trialEvent.RetrainedFromScratch)
+        {
+            S.RetrainedFromScratch++;
+        }
         if (S.Running.TryGetValue(trialEvent.TrialId, out var current))
         {
             _checkpoints!.OnReports(trialEvent.Reports, current.Bracket);
@@ -574,6 +578,7 @@ public sealed partial class ExperimentGrain(
         Error = S.Error,
         NumTrialsResumed = S.Promotions,
         RetrainedEpochs = S.RetrainedEpochs,
+        RetrainedFromScratch = S.RetrainedFromScratch,
         Metric = _spec?.Metric ?? "",
     };
 
