@@ -130,11 +130,24 @@ public sealed class TrialGrain(
                 StartRun();
             }
         }
+        else if (S.Status == TrialStatus.Running && runId < S.RunId && _run is null)
+        {
+            // A newer run owns this trial than the one its experiment recorded: a promotion the rung delivered while
+            // the experiment died before saving it. Continue that run; the experiment adopts its id from the answer.
+            S.CheckpointFence++;
+            if (await TryWrite())
+            {
+                logger.LogInformation("Trial {TrialId} recovers its newer run {RunId} (the experiment knew run {Known}) from {Checkpoint}",
+                    plan.TrialId, S.RunId, runId, S.Checkpoint?.Uri ?? "scratch");
+                HpoMetrics.TrialsRecovered.Add(1);
+                StartRun();
+            }
+        }
         else if (S.Status == TrialStatus.Paused && S.PausedAt < milestone && runId > S.RunId)
         {
             await Resume(milestone, runId);
         }
-        return new RecoverResult(S.Status, [.. S.Reports], S.LastEpoch, S.RunId);
+        return new RecoverResult(S.Status, [.. S.Reports], S.LastEpoch, S.RunId, S.Milestone);
     }
 
     public async Task<TrialDecision> OnEpochs(int runId, EpochReport[] reports, CheckpointRef? checkpoint)
