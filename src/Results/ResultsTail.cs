@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OrleansHpo.Core.Text;
 
 namespace OrleansHpo.Results;
 

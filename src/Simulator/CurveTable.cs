@@ -1,6 +1,7 @@
 using System.Globalization;
 using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Training;
+using OrleansHpo.Core.Text;
 
 namespace OrleansHpo.Simulator;
 
@@ -38,7 +39,7 @@ public sealed class CurveTable : ISearcher, ITrainableFactory
             throw new FileNotFoundException($"curves: no file at {Path.GetFullPath(path)}", path);
         }
         using var reader = new StreamReader(path);
-        var header = Split(reader.ReadLine() ?? "");
+        var header = CsvLine.Split(reader.ReadLine() ?? "");
         int trialCol = header.IndexOf("trial_id");
         int epochCol = header.IndexOf(resourceAttr);
         if (trialCol < 0 || epochCol < 0 || !header.Contains(metric))
@@ -62,7 +63,7 @@ public sealed class CurveTable : ISearcher, ITrainableFactory
             {
                 continue;
             }
-            var f = Split(line);
+            var f = CsvLine.Split(line);
             if (f.Count < header.Count
                 || !int.TryParse(f[trialCol], NumberStyles.Integer, CultureInfo.InvariantCulture, out var trial)
                 || !int.TryParse(f[epochCol], NumberStyles.Integer, CultureInfo.InvariantCulture, out var epoch))
@@ -120,48 +121,6 @@ public sealed class CurveTable : ISearcher, ITrainableFactory
         long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l
         : double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
         : s;
-
-    private static List<string> Split(string line)
-    {
-        var fields = new List<string>();
-        var field = new System.Text.StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-        fields.Add(field.ToString());
-        return fields;
-    }
 
     private sealed class Curve(Dictionary<string, object> config)
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OrleansHpo.Results;
+using OrleansHpo.Core.Text;
 
 namespace OrleansHpo.Client.Commands;
 

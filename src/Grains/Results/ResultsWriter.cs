@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using OrleansHpo.Grains.Interfaces.Contracts;
+using OrleansHpo.Core.Text;
 
 namespace OrleansHpo.Grains.Results;
 
@@ -36,7 +37,7 @@ public sealed class ResultsWriter : IDisposable
             header.AddRange(metrics);
             header.AddRange(hyperparameters.Select(h => "config_" + h));
             header.Add("st_retrained_epochs");
-            _writer.WriteLine(string.Join(",", header.Select(Escape)));
+            _writer.WriteLine(string.Join(",", header.Select(CsvLine.Escape)));
             _writer.Flush();
         }
     }
@@ -75,7 +76,7 @@ public sealed class ResultsWriter : IDisposable
                 line.Append(',');
                 if (config.TryGetValue(name, out var value))
                 {
-                    line.Append(Escape(Format(value)));
+                    line.Append(CsvLine.Escape(Format(value)));
                 }
             }
             line.Append(',').Append(report.RetrainedEpochs.ToString(CultureInfo.InvariantCulture));
@@ -102,9 +103,6 @@ public sealed class ResultsWriter : IDisposable
     };
 
     private static long Key(int trialId, int epoch) => ((long)trialId << 32) | (uint)epoch;
-
-    private static string Escape(string field) =>
-        field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
 
     private void RepairAndLoadKeys(string path)
     {

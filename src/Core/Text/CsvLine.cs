@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace OrleansHpo.Results;
+namespace OrleansHpo.Core.Text;
 
 /// <summary>Splits one CSV line (RFC 4180 quoting: fields with commas or quotes are quoted, quotes doubled).</summary>
 public static class CsvLine
