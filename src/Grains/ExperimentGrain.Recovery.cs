@@ -23,6 +23,9 @@ public sealed partial class ExperimentGrain
     private long _lastReconcile;
     private bool _checkPromotions = true;
     private bool _reminderDropped;
+    /// <summary>Running trials not yet asked since this activation began: reports they sent one-way to a previous
+    /// activation that died before writing them are fetched once (results.csv skips the ones it has).</summary>
+    private HashSet<int>? _sweep;
 
     private async Task OnActivateRecovery()
     {
@@ -108,7 +111,8 @@ public sealed partial class ExperimentGrain
                 logger.LogWarning("Experiment {Experiment}: promotion check failed ({Error}); retrying", Name, e.Message);
             }
         }
-        var silent = S.Running.Where(kv => !_heard.TryGetValue(kv.Key, out var t) || now - t >= interval).ToList();
+        _sweep ??= [.. S.Running.Keys];
+        var silent = S.Running.Where(kv => _sweep.Contains(kv.Key) || !_heard.TryGetValue(kv.Key, out var t) || now - t >= interval).ToList();
         var calls = silent.Select(kv =>
         {
             var plan = PlanOf(kv.Key, kv.Value.Bracket, _layout!.RungsOfBracket(kv.Value.Bracket, S.SyncInstances));
@@ -127,6 +131,7 @@ public sealed partial class ExperimentGrain
                 continue;
             }
             Heard(id);
+            _sweep.Remove(id);
             Record(result.Reports);
             AdoptNewerRun(id, running, result);
             if (result.Status is not TrialStatus.Running
