@@ -140,7 +140,16 @@ async Task<int> Chaos(BenchCluster c)
             $"| {k} | {victim} | {(detected - killedAt).TotalSeconds:F2} | {recovery:F2} | {recovered.Count} | {(hit.Count > 0 ? hit.Max() : 0)} |"));
         await c.WaitReady(victim);
     }
-    var exit = await c.Wait(client, TimeSpan.FromMinutes(5));
+    int exit;
+    try
+    {
+        exit = await c.Wait(client, TimeSpan.FromMinutes(3));
+    }
+    catch (OperationCanceledException)
+    {
+        exit = -1; // did not finish: report what the results folder holds (metadata says what is still running)
+        Console.WriteLine("the experiment did not finish within 3 minutes of the last kill");
+    }
     var rows = Results.Read(csv);
     var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(work, "results", "chaos", "metadata.json")))!;
     int started = metadata["num_trials_started"]!.GetValue<int>();
@@ -152,7 +161,7 @@ async Task<int> Chaos(BenchCluster c)
     int missing = Enumerable.Range(0, Math.Max(0, started - workers)).Count(t => !byTrial.ContainsKey(t));
     Console.WriteLine($"client exit {exit}; status {metadata["status"]}, running {metadata["num_trials_running"]}; {started} trials started, {rows.Count} reports");
     Console.WriteLine($"trials lost: {gaps + missing} (epoch gaps {gaps}, missing {missing}); duplicate (trial, epoch) reports: {duplicates}; " +
-        $"hit trials: {recomputed.Count}, epochs recomputed per hit trial (incl. the interrupted one): max {(recomputed.Count > 0 ? recomputed.Max() : 0)}, mean {(recomputed.Count > 0 ? recomputed.Average() : 0):F2}");
+        $"hit trials: {recomputed.Count}, epochs recomputed per hit trial (incl. the interrupted one): max {(recomputed.Count > 0 ? recomputed.Max() : 0)}, mean {(recomputed.Count > 0 ? recomputed.Average() : 0):F2} (each: {string.Join(' ', recomputed)})");
     return exit;
 }
 
