@@ -13,12 +13,12 @@ using OrleansHpo.Silo;
 namespace OrleansHpo.Client;
 
 /// <summary>Runs or resumes one experiment on an embedded silo, or on a cluster (<see cref="Cluster"/>), and follows it to the end.</summary>
-public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbose, IReadOnlyList<string> trainables, bool json = false)
+public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbose, ClientSettings settings, bool json = false)
 {
     /// <summary>Cluster to run on (<c>redis://HOST:PORT</c>); null: an embedded silo in this process.</summary>
     public string? Cluster { get; init; }
 
-    public TrainableRegistry Registry { get; } = new(TrainablePlugins.BuiltIn().Concat(TrainablePlugins.Load(TrainablePlugins.Shipped().Concat(trainables).Distinct())));
+    public TrainableRegistry Registry { get; } = new(TrainablePlugins.BuiltIn().Concat(TrainablePlugins.Load(TrainablePlugins.Shipped().Concat(settings.Trainables).Distinct())));
 
     public async Task<int> RunAsync(string specPath, IReadOnlyList<string> overrides, string resultsRoot, bool overwrite, CancellationToken cancellationToken)
     {
@@ -81,7 +81,9 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
         {
             StateDirectory = folder.StateDirectory,
             WorkerSlots = spec.NWorkers,
-            Trainables = [.. trainables],
+            Trainables = [.. settings.Trainables],
+            Device = settings.Device,
+            IntraOpThreads = settings.IntraOpThreads,
         }, verbose ? LogLevel.Information : LogLevel.Warning);
         return new GrainHost(silo.GrainFactory, remote: false, silo.DisposeAsync);
     }

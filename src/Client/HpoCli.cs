@@ -18,6 +18,8 @@ public static class HpoCli
             AllowMultipleArgumentsPerToken = false,
         };
         var trainables = new Option<string[]>("--trainables") { Description = "Class library (.dll) with your own trainables; repeatable" };
+        var device = new Option<string?>("--device") { Description = "Training device: auto (CUDA when present, else CPU), cpu, cuda, cuda:N" };
+        var threads = new Option<int?>("--intra-op-threads") { Description = "TorchSharp intra-op threads per trial (default: cores / n_workers)" };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the final best line" };
         var json = new Option<bool>("--json") { Description = "Progress as JSON, one object per line (for machines)" };
         var verbose = new Option<bool>("--verbose") { Description = "Log trial events" };
@@ -26,13 +28,13 @@ public static class HpoCli
         var nameArg = new Argument<string>("name") { Description = "Experiment name" };
         var cluster = new Option<string?>("--cluster") { Description = "Run on / ask a running cluster (redis://HOST:PORT) instead of an embedded silo; --results-dir must be a path the silos share" };
 
-        var run = new Command("run", "Run an experiment on an embedded silo or a cluster") { specArg, resultsDir, set, trainables, quiet, verbose, overwrite, json, cluster };
+        var run = new Command("run", "Run an experiment on an embedded silo or a cluster") { specArg, resultsDir, set, trainables, quiet, verbose, device, threads, overwrite, json, cluster };
         run.SetAction((parse, ct) => Guard(error, () =>
-            Session(parse, output, quiet, verbose, trainables, json, cluster).RunAsync(parse.GetValue(specArg)!, parse.GetValue(set) ?? [], parse.GetValue(resultsDir)!, parse.GetValue(overwrite), ct)));
+            Session(parse, output, quiet, verbose, trainables, device, threads, json, cluster).RunAsync(parse.GetValue(specArg)!, parse.GetValue(set) ?? [], parse.GetValue(resultsDir)!, parse.GetValue(overwrite), ct)));
 
-        var resume = new Command("resume", "Continue an interrupted experiment from its persisted state") { nameArg, resultsDir, trainables, quiet, verbose, json, cluster };
+        var resume = new Command("resume", "Continue an interrupted experiment from its persisted state") { nameArg, resultsDir, trainables, quiet, verbose, device, threads, json, cluster };
         resume.SetAction((parse, ct) => Guard(error, () =>
-            Session(parse, output, quiet, verbose, trainables, json, cluster).ResumeAsync(parse.GetValue(nameArg)!, parse.GetValue(resultsDir)!, ct)));
+            Session(parse, output, quiet, verbose, trainables, device, threads, json, cluster).ResumeAsync(parse.GetValue(nameArg)!, parse.GetValue(resultsDir)!, ct)));
 
         var list = new Command("list", "List experiments in the results folder") { resultsDir, cluster };
         list.SetAction((parse, ct) => Guard(error, () => parse.GetValue(cluster) is { } c
@@ -54,6 +56,7 @@ public static class HpoCli
             run, resume, list, status, best,
             Commands.ResultsCommand.Create(output, error), Commands.PlotCommand.Create(output, error), Commands.CompareCommand.Create(output, error), Commands.StopCommand.Create(output, error), Commands.SimulateCommand.Create(output, error),
             Commands.SiloCommand.Create(error),
+            Commands.CheckCommand.Create(output, error),
         };
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
@@ -73,8 +76,11 @@ public static class HpoCli
         return await parseResult.InvokeAsync(invocation);
     }
 
-    private static ExperimentSession Session(ParseResult parse, TextWriter output, Option<bool> quiet, Option<bool> verbose, Option<string[]> trainables, Option<bool> json, Option<string?> cluster) =>
-        new(output, parse.GetValue(quiet), parse.GetValue(verbose), parse.GetValue(trainables) ?? [], parse.GetValue(json)) { Cluster = parse.GetValue(cluster) };
+    private static ExperimentSession Session(ParseResult parse, TextWriter output, Option<bool> quiet, Option<bool> verbose,
+        Option<string[]> trainables, Option<string?> device, Option<int?> threads, Option<bool> json, Option<string?> cluster) =>
+        new(output, parse.GetValue(quiet), parse.GetValue(verbose),
+            ClientSettings.Load().With(parse.GetValue(trainables) ?? [], parse.GetValue(device), parse.GetValue(threads)), parse.GetValue(json))
+        { Cluster = parse.GetValue(cluster) };
 
     private static async Task<int> Guard(TextWriter error, Func<Task<int>> action)
     {

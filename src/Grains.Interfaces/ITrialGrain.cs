@@ -30,6 +30,10 @@ public interface ITrialGrain : IGrainWithStringKey
     /// <summary>Called by the worker thread when training ended without a decision: cancelled, or the trainable failed.</summary>
     Task OnRunEnded(int runId, string? error, int retrainedEpochs);
 
+    /// <summary>Called by the worker thread when a resumed run found its checkpoint missing or corrupt and retrains
+    /// from scratch: counted and logged; the epochs already recorded are not recorded again.</summary>
+    Task OnCheckpointLost(int runId, int lostEpochs, string problem);
+
     /// <summary>Checkpoint budget: a paused trial deletes its checkpoint file, then records in its state that it has none,
     /// so a later promotion retrains it from scratch; a completed trial that is not among the best K (keep_best) drops
     /// its final checkpoint the same way. Does nothing in any other status. Called by the experiment (which a trial

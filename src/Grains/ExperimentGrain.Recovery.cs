@@ -128,6 +128,7 @@ public sealed partial class ExperimentGrain
             }
             Heard(id);
             Record(result.Reports);
+            AdoptNewerRun(id, running, result);
             if (result.Status is not TrialStatus.Running
                 && S.Running.TryGetValue(id, out var current) && current.RunId == running.RunId)
             {

@@ -133,6 +133,10 @@ public sealed partial class ExperimentGrain(
         Heard(trialEvent.TrialId);
         Record(trialEvent.Reports);
         S.RetrainedEpochs += trialEvent.RetrainedEpochs;
+        if (trialEvent.RetrainedFromScratch)
+        {
+            S.RetrainedFromScratch++;
+        }
         if (S.Running.TryGetValue(trialEvent.TrialId, out var current))
         {
             _checkpoints!.OnReports(trialEvent.Reports, current.Bracket);
@@ -498,6 +502,21 @@ public sealed partial class ExperimentGrain(
     private double TunerTime(EpochReport report) =>
         Math.Max(0, _elapsedAtSessionStart + (report.WorkerUtc - _sessionStartUtc).TotalSeconds);
 
+    /// <summary>
+    /// A trial answered <see cref="ITrialGrain.Recover"/> with a newer run than the one recorded here (this grain died
+    /// between a rung's promotion and saving it): the slot belongs to that run from now on, so its events count.
+    /// </summary>
+    private void AdoptNewerRun(int trialId, RunningTrial running, RecoverResult result)
+    {
+        if (result.Status == TrialStatus.Running && result.RunId > running.RunId
+            && S.Running.TryGetValue(trialId, out var current) && current.RunId == running.RunId)
+        {
+            S.Running[trialId] = running with { RunId = result.RunId, Milestone = result.Milestone };
+            S.NextRunId = Math.Max(S.NextRunId, result.RunId);
+            logger.LogInformation("Experiment {Experiment}: trial {TrialId} runs run {RunId} (recorded: {Known})", Name, trialId, result.RunId, running.RunId);
+        }
+    }
+
     /// <summary>After a restart: each trial that held a slot trains again from its checkpoint, or tells how it ended.</summary>
     private async Task ReconcileRunning()
     {
@@ -506,6 +525,7 @@ public sealed partial class ExperimentGrain(
             var plan = PlanOf(trialId, running.Bracket, _layout!.RungsOfBracket(running.Bracket, S.SyncInstances));
             var result = await Trial(trialId).Recover(plan, running.Milestone, running.RunId);
             Record(result.Reports);
+            AdoptNewerRun(trialId, running, result);
             if (result.Status is not TrialStatus.Running)
             {
                 await OnLeftSlot(trialId, running, result.Status, 0, null);
@@ -557,7 +577,9 @@ public sealed partial class ExperimentGrain(
         Phase = S.Phase,
         Started = S.Started,
         Running = S.Running.Count,
-        Paused = S.Paused,
+        // Every started trial is in exactly one state, so paused is what the others leave (robust to a pause or a
+        // promotion this grain never heard of because it died in between).
+        Paused = Math.Max(0, S.Started - S.Running.Count - S.Stopped - S.Completed - S.Failed),
         Stopped = S.Stopped,
         Completed = S.Completed,
         Failed = S.Failed,
@@ -574,6 +596,7 @@ public sealed partial class ExperimentGrain(
         Error = S.Error,
         NumTrialsResumed = S.Promotions,
         RetrainedEpochs = S.RetrainedEpochs,
+        RetrainedFromScratch = S.RetrainedFromScratch,
         Metric = _spec?.Metric ?? "",
     };
 

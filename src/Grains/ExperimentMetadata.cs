@@ -54,6 +54,7 @@ public static class ExperimentMetadata
             ["checkpoint_high_water_bytes"] = state.Checkpoints.HighWaterBytes,
             ["checkpoint_high_water_paused_trials"] = state.Checkpoints.HighWaterPausedTrials,
             ["checkpoint_disk_samples"] = state.Checkpoints.Samples,
+            ["num_retrained_from_scratch"] = status.RetrainedFromScratch,
             ["best"] = status.BestTrialId is { } best
                 ? new JsonObject
                 {

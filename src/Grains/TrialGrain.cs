@@ -3,6 +3,7 @@ using Orleans.Storage;
 using OrleansHpo.Core.Training;
 using OrleansHpo.Grains.Checkpoints;
 using OrleansHpo.Grains.Execution;
+using OrleansHpo.Grains.Placement;
 using OrleansHpo.Grains.Interfaces;
 using OrleansHpo.Grains.Interfaces.Contracts;
 using OrleansHpo.Grains.State;
@@ -15,7 +16,7 @@ namespace OrleansHpo.Grains;
 /// Message flow (no cycles of awaited calls): experiment -> trial, experiment -> rung, trial -> rung;
 /// trial -> experiment and rung -> trial are one-way.
 /// </summary>
-[GrainType("hpo-trial")]
+[GrainType("hpo-trial"), WorkerSlotPlacement]
 public sealed class TrialGrain(
     [PersistentState("trial", HpoStorage.Name)] IPersistentState<TrialState> state,
     TrainableRegistry registry,
@@ -129,11 +130,24 @@ public sealed class TrialGrain(
                 StartRun();
             }
         }
+        else if (S.Status == TrialStatus.Running && runId < S.RunId && _run is null)
+        {
+            // A newer run owns this trial than the one its experiment recorded: a promotion the rung delivered while
+            // the experiment died before saving it. Continue that run; the experiment adopts its id from the answer.
+            S.CheckpointFence++;
+            if (await TryWrite())
+            {
+                logger.LogInformation("Trial {TrialId} recovers its newer run {RunId} (the experiment knew run {Known}) from {Checkpoint}",
+                    plan.TrialId, S.RunId, runId, S.Checkpoint?.Uri ?? "scratch");
+                HpoMetrics.TrialsRecovered.Add(1);
+                StartRun();
+            }
+        }
         else if (S.Status == TrialStatus.Paused && S.PausedAt < milestone && runId > S.RunId)
         {
             await Resume(milestone, runId);
         }
-        return new RecoverResult(S.Status, [.. S.Reports], S.LastEpoch, S.RunId);
+        return new RecoverResult(S.Status, [.. S.Reports], S.LastEpoch, S.RunId, S.Milestone);
     }
 
     public async Task<TrialDecision> OnEpochs(int runId, EpochReport[] reports, CheckpointRef? checkpoint)
@@ -183,7 +197,8 @@ public sealed class TrialGrain(
                 d = TrialDecision.Pause; // max_resource_attr: the run ends by itself at its milestone
             }
             HpoMetrics.Reports.Add(1);
-            var recorded = report with { Decision = d };
+            var recorded = report with { Decision = d, RetrainedEpochs = S.UnmarkedRetrainedEpochs };
+            S.UnmarkedRetrainedEpochs = 0;
             accepted.Add(recorded);
             S.Reports.Add(recorded);
             S.LastEpoch = report.Epoch;
@@ -271,6 +286,30 @@ public sealed class TrialGrain(
         Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], outcome, S.LastEpoch, error, retrained, runId)).Ignore();
     }
 
+    public async Task OnCheckpointLost(int runId, int lostEpochs, string problem)
+    {
+        if (_stale || _run is null || _run.RunId != runId || S.Plan is not { } plan)
+        {
+            return;
+        }
+        logger.LogWarning("Trial {TrialId}: {Problem}; retraining from scratch, the {Lost} epochs already recorded are not recorded again",
+            plan.TrialId, problem, lostEpochs);
+        HpoMetrics.RetrainedFromScratch.Add(1);
+        S.RetrainedFromScratch++;
+        S.UnmarkedRetrainedEpochs += lostEpochs;
+        var lost = S.Checkpoint;
+        S.Checkpoint = null;
+        if (!await TryWrite())
+        {
+            return;
+        }
+        if (lost is not null)
+        {
+            checkpoints.Delete(lost);
+        }
+        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], null, S.LastEpoch, null, 0, runId) { RetrainedFromScratch = true }).Ignore();
+    }
+
     public async Task DropCheckpoint()
     {
         if (S.Status is not (TrialStatus.Paused or TrialStatus.Completed) || S.Checkpoint is not { } checkpoint)
@@ -302,6 +341,7 @@ public sealed class TrialGrain(
         Silo = RuntimeIdentity,
         RetrainedEpochs = S.RetrainedEpochs,
         PausedAt = S.PausedAt,
+        RetrainedFromScratch = S.RetrainedFromScratch,
     });
 
     private IExperimentGrain Experiment(TrialPlan plan) => GrainFactory.GetGrain<IExperimentGrain>(plan.Experiment);
@@ -323,12 +363,12 @@ public sealed class TrialGrain(
 
     private void DeleteCheckpointOnStop()
     {
+        // Only trials that can still be resumed keep a checkpoint, and a completed trial whose final checkpoint the
+        // experiment may keep among the best K (checkpoints.keep_best; it sends DropCheckpoint otherwise).
         if (S.Checkpoint is { } checkpoint && S.Status is TrialStatus.Stopped or TrialStatus.Failed or TrialStatus.Completed
             && S.Plan?.DeleteCheckpointWhenFinished != false
             && !(S.Status == TrialStatus.Completed && S.Plan?.KeepFinalCheckpoint == true))
         {
-            // Only trials that can still be resumed keep a checkpoint. (Keeping the best trials' final
-            // checkpoints is the experiment's decision at the end.)
             checkpoints.Delete(checkpoint);
         }
     }

@@ -20,7 +20,7 @@ public sealed class HpoSiloOptions
     public int WorkerSlots { get; set; } = Math.Max(1, Environment.ProcessorCount);
 
     /// <summary>Training device: "auto" (CUDA when present), "cpu", "cuda", "cuda:N".</summary>
-    public string Device { get; set; } = "cpu";
+    public string Device { get; set; } = "auto";
 
     /// <summary>Intra-op threads per trial; 0 = cores / slots.</summary>
     public int IntraOpThreads { get; set; }

@@ -4,7 +4,9 @@ using Orleans.Serialization;
 using OrleansHpo.Core.Training;
 using OrleansHpo.Grains;
 using OrleansHpo.Grains.Checkpoints;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using OrleansHpo.Grains.Execution;
+using OrleansHpo.Grains.Placement;
 using OrleansHpo.Grains.Storage;
 
 namespace OrleansHpo.Silo;
@@ -30,6 +32,9 @@ public static class SiloBuilderExtensions
         services.AddSingleton<WorkerPool>();
         services.AddSingleton<TrialActivity>();
         services.AddSingleton(CheckpointStoreFactory.Create(options.CheckpointStore));
+        // Trial grains go only to silos that advertise worker slots (silo metadata, read by the placement director).
+        builder.UseSiloMetadata(WorkerSlotMetadata.For(options.WorkerSlots, options.Device));
+        builder.AddPlacementDirector<WorkerSlotPlacementStrategy, WorkerSlotPlacementDirector>();
         if (options.StateDirectory is { } stateDirectory)
         {
             Directory.CreateDirectory(stateDirectory);

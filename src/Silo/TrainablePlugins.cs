@@ -41,5 +41,6 @@ public static class TrainablePlugins
 
     /// <summary>Assemblies next to the running program whose name starts with OrleansHpo.Trainables (shipped trainables).</summary>
     public static IEnumerable<string> Shipped() =>
-        Directory.EnumerateFiles(AppContext.BaseDirectory, "OrleansHpo.Trainables*.dll");
+        Directory.EnumerateFiles(AppContext.BaseDirectory, "OrleansHpo.Trainables*.dll")
+            .Where(path => !path.EndsWith(".Tests.dll", StringComparison.OrdinalIgnoreCase)); // test assemblies next to them hold no trainables
 }

@@ -8,4 +8,9 @@ public sealed record EpochReport(
     [property: Id(2)] Dictionary<string, double> Metrics,
     [property: Id(3)] DateTime WorkerUtc,
     [property: Id(4)] double WorkerSeconds,
-    [property: Id(5)] TrialDecision Decision);
+    [property: Id(5)] TrialDecision Decision)
+{
+    /// <summary>Epochs retrained from scratch (checkpoint missing or corrupt) just before this report; 0 normally.
+    /// Written to results.csv as <c>st_retrained_epochs</c>.</summary>
+    [Id(6)] public int RetrainedEpochs { get; init; }
+}

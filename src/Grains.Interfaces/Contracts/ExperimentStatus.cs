@@ -26,4 +26,6 @@ public sealed record ExperimentStatus
     [Id(19)] public int NumTrialsResumed { get; init; }
     [Id(20)] public int RetrainedEpochs { get; init; }
     [Id(21)] public string Metric { get; init; } = "";
+    /// <summary>Runs that retrained from scratch because their checkpoint was missing or corrupt.</summary>
+    [Id(22)] public int RetrainedFromScratch { get; init; }
 }

@@ -6,4 +6,5 @@ public sealed record RecoverResult(
     [property: Id(0)] TrialStatus Status,
     [property: Id(1)] EpochReport[] Reports,
     [property: Id(2)] int Level,
-    [property: Id(3)] int RunId);
+    [property: Id(3)] int RunId,
+    [property: Id(4)] int Milestone = 0);

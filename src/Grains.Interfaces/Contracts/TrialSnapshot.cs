@@ -16,4 +16,6 @@ public sealed record TrialSnapshot
     [Id(9)] public string? Silo { get; init; }
     [Id(10)] public int RetrainedEpochs { get; init; }
     [Id(11)] public int PausedAt { get; init; }
+    /// <summary>Runs that retrained from scratch because the checkpoint was missing or corrupt.</summary>
+    [Id(12)] public int RetrainedFromScratch { get; init; }
 }

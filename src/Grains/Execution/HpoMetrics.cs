@@ -30,6 +30,8 @@ public static class HpoMetrics
 
     /// <summary>Checkpoints of paused trials removed by the checkpoint budget.</summary>
     public static readonly Counter<long> CheckpointsRemoved = Meter.CreateCounter<long>("hpo.checkpoint.removed", description: "Checkpoints removed by the budget");
+    /// <summary>Resumed runs that found their checkpoint missing or corrupt and retrained from scratch.</summary>
+    public static readonly Counter<long> RetrainedFromScratch = Meter.CreateCounter<long>("hpo.retrained_from_scratch", description: "Runs retrained from scratch");
 
     /// <summary>Trial state transitions, tagged with the new status.</summary>
     public static readonly Counter<long> TrialTransitions = Meter.CreateCounter<long>("hpo.trial.transitions", description: "Trial status changes");

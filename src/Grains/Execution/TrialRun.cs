@@ -53,6 +53,8 @@ internal sealed class TrialRun
         _checkpointEpochs = [.. plan.Rungs.Select(r => r.Level).Where(l => l < plan.MaxT)];
         if (milestone < plan.MaxT)
         {
+            // Selective checkpointing: only where the trial can pause (rung levels, its milestone), plus the final
+            // epoch when the experiment keeps the best trials' final checkpoints (below).
             _checkpointEpochs.Add(milestone);
         }
         else if (plan.KeepFinalCheckpoint)
@@ -83,9 +85,10 @@ internal sealed class TrialRun
     private void Execute()
     {
         var token = _cancel.Token;
-        int retrained = 0;
+        int retrained = 0; // the grain counts it at the first report (RetrainedEpochs) and logs it (OnCheckpointLost)
         HpoMetrics.TrialsRunning.Add(1);
         string? error = null;
+        ITrainable? trainable = null;
         try
         {
             if (_fence > 0)
@@ -93,7 +96,7 @@ internal sealed class TrialRun
                 // From here on no older run of this trial (a stale activation) can write a checkpoint.
                 _store.ClaimFence(CheckpointScope.Of(_plan), _plan.TrialId, _fence);
             }
-            using var trainable = _factory.Create();
+            trainable = _factory.Create();
             int start = 1;
             Stream? checkpoint = null;
             string? problem = null;
@@ -109,28 +112,43 @@ internal sealed class TrialRun
             {
                 problem = "no checkpoint was recorded";
             }
+            bool ready = false;
             if (checkpoint is not null)
             {
                 start = _checkpoint!.Epoch + 1;
+                try
+                {
+                    trainable.Setup(Context(start));
+                    using (checkpoint)
+                    {
+                        trainable.LoadCheckpoint(checkpoint);
+                    }
+                    ready = true;
+                }
+                catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+                {
+                    // Intact bytes the trainable cannot read (another version, another architecture): as corrupt.
+                    problem = $"checkpoint {_checkpoint.Uri} cannot be loaded ({e.Message})";
+                    trainable.Dispose();
+                    trainable = _factory.Create();
+                    start = 1;
+                }
             }
-            else if (_resumeFrom > 0)
+            if (start == 1 && _resumeFrom > 0)
             {
+                // Missing or corrupt checkpoint: retrain from scratch; the grain logs and counts it, and does not
+                // record the reports up to resume_from again (seed 000).
                 retrained = _resumeFrom;
                 Volatile.Write(ref _retrained, retrained);
-                _logger.LogWarning("Trial {TrialId}: {Problem}; retraining from scratch up to epoch {Milestone}, reports up to epoch {ResumeFrom} are not recorded again",
-                    _plan.TrialId, problem, _milestone, _resumeFrom);
-            }
-
-            var context = new TrialContext(
-                _plan.TrialId, Config(), start, _milestone,
-                [.. _plan.Rungs.Select(r => r.Level)], _options.Device, _plan.Seed, _options.EffectiveIntraOpThreads);
-            trainable.Setup(context);
-            if (checkpoint is not null)
-            {
-                using (checkpoint)
+                if (Detached)
                 {
-                    trainable.LoadCheckpoint(checkpoint);
+                    return;
                 }
+                _self.OnCheckpointLost(RunId, _resumeFrom, problem ?? "the checkpoint could not be read").GetAwaiter().GetResult();
+            }
+            if (!ready)
+            {
+                trainable.Setup(Context(start));
             }
 
             if (_resumeFrom > 0)
@@ -208,8 +226,12 @@ internal sealed class TrialRun
             error = e.Message;
             _logger.LogWarning(e, "Trial {TrialId} failed in run {RunId}", _plan.TrialId, RunId);
         }
+        finally
+        {
+            trainable?.Dispose();
+            HpoMetrics.TrialsRunning.Add(-1);
+        }
 
-        HpoMetrics.TrialsRunning.Add(-1);
         if (!Detached)
         {
             try
@@ -238,6 +260,10 @@ internal sealed class TrialRun
         }
         HpoMetrics.TrialsDrained.Add(1);
     }
+
+    private TrialContext Context(int start) => new(
+        _plan.TrialId, Config(), start, _milestone,
+        [.. _plan.Rungs.Select(r => r.Level)], _options.Device, _plan.Seed, _options.EffectiveIntraOpThreads);
 
     private Dictionary<string, object> Config()
     {

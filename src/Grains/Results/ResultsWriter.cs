@@ -8,7 +8,8 @@ namespace OrleansHpo.Grains.Results;
 /// Appends reports to <c>results.csv</c> (pandas-readable, Syne Tune's column names). Each (trial_id, epoch) is
 /// written at most once: on open, the keys already in the file are loaded, and a half-written last line left by a
 /// crash is cut off. Columns: trial_id, st_tuner_time, st_worker_time, st_decision, the resource attribute, the
-/// trainable's metrics, then config_NAME per hyperparameter.
+/// trainable's metrics, config_NAME per hyperparameter, then st_retrained_epochs (epochs retrained from scratch
+/// just before this report because a checkpoint was missing or corrupt; 0 normally).
 /// </summary>
 public sealed class ResultsWriter : IDisposable
 {
@@ -34,6 +35,7 @@ public sealed class ResultsWriter : IDisposable
             var header = new List<string> { "trial_id", "st_tuner_time", "st_worker_time", "st_decision", resourceAttr };
             header.AddRange(metrics);
             header.AddRange(hyperparameters.Select(h => "config_" + h));
+            header.Add("st_retrained_epochs");
             _writer.WriteLine(string.Join(",", header.Select(Escape)));
             _writer.Flush();
         }
@@ -76,6 +78,7 @@ public sealed class ResultsWriter : IDisposable
                     line.Append(Escape(Format(value)));
                 }
             }
+            line.Append(',').Append(report.RetrainedEpochs.ToString(CultureInfo.InvariantCulture));
             _writer.WriteLine(line);
             added++;
         }

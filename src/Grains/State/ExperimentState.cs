@@ -34,6 +34,8 @@ public sealed class ExperimentState
     [Id(23)] public int NextSyncInstance { get; set; }
     /// <summary>Checkpoint budget and disk accounting (issue 5).</summary>
     [Id(40)] public CheckpointAccountingState Checkpoints { get; set; } = new();
+    /// <summary>Runs that retrained from scratch (checkpoint missing or corrupt): metadata num_retrained_from_scratch.</summary>
+    [Id(24)] public int RetrainedFromScratch { get; set; }
 }
 
 /// <summary>A trial in a worker slot: its run id, the epoch it trains to and its bracket.</summary>

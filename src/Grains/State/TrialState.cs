@@ -25,4 +25,8 @@ public sealed class TrialState
     /// <summary>Checkpoint fence token: raised and persisted before every run starts, so a newer run's token is higher
     /// than any stale activation's; the checkpoint store refuses writes with a lower token than it has seen.</summary>
     [Id(20)] public long CheckpointFence { get; set; }
+    /// <summary>Runs that retrained from scratch because the checkpoint was missing or corrupt.</summary>
+    [Id(12)] public int RetrainedFromScratch { get; set; }
+    /// <summary>Epochs retrained but not yet marked on a recorded report (results.csv st_retrained_epochs).</summary>
+    [Id(13)] public int UnmarkedRetrainedEpochs { get; set; }
 }

@@ -21,7 +21,7 @@ public sealed class FencedCheckpointsOnClusterTests(AzuriteFixture azurite)
     {
         var container = azurite.NewContainer();
         await using var cluster = await HpoTestCluster.StartAsync(configure: o => o.CheckpointStore = azurite.StoreLocation(container.Name));
-        const int tag = 301;
+        const int tag = 701;
         const string name = "blob-asha";
         var status = await cluster.RunAsync(Specs.Synthetic(name, Specs.AshaPromotion, trials: 20, tag: tag, extraConfig: ", \"checkpoint_kb\": 64"));
 
@@ -48,7 +48,7 @@ public sealed class FencedCheckpointsOnClusterTests(AzuriteFixture azurite)
         Assert.True(referenced.Count(t => t.Status != TrialStatus.Paused) <= 1, "only the best finished trial keeps its checkpoint");
         Assert.True(listed.All(c => c.Bytes > 64 * 1024));
 
-        await AssertStaleRunIsFencedOut(cluster, store, name, paused[0], tag: 311);
+        await AssertStaleRunIsFencedOut(cluster, store, name, paused[0], tag: 711);
     }
 
     [Fact]
@@ -56,13 +56,13 @@ public sealed class FencedCheckpointsOnClusterTests(AzuriteFixture azurite)
     {
         await using var cluster = await HpoTestCluster.StartAsync();
         const string name = "local-fence";
-        var status = await cluster.RunAsync(Specs.Synthetic(name, Specs.AshaPromotion, trials: 9, tag: 302));
+        var status = await cluster.RunAsync(Specs.Synthetic(name, Specs.AshaPromotion, trials: 9, tag: 702));
         Assert.Equal(ExperimentPhase.Completed, status.Phase);
         var paused = (await cluster.TrialsAsync(name, status.Started)).First(t => t.Status == TrialStatus.Paused);
         var store = Store(cluster);
         Assert.IsType<LocalDirectoryCheckpointStore>(store);
 
-        await AssertStaleRunIsFencedOut(cluster, store, name, paused, tag: 312);
+        await AssertStaleRunIsFencedOut(cluster, store, name, paused, tag: 712);
     }
 
     private static ICheckpointStore Store(HpoTestCluster cluster) =>

@@ -8,6 +8,9 @@ public sealed class CountingTrainableFactory : ITrainableFactory
 {
     public static ConcurrentDictionary<(int Seed, int Trial, int Epoch), int> Trained { get; } = new();
 
+    /// <summary>Checkpoints written, by (tag, trial, epoch trained through).</summary>
+    public static ConcurrentDictionary<(int Seed, int Trial, int Epoch), int> Saved { get; } = new();
+
     public string Name => "counting";
 
     public IReadOnlyList<string> MetricNames { get; } = ["loss", "accuracy"];
@@ -27,17 +30,33 @@ public sealed class CountingTrainableFactory : ITrainableFactory
             _inner.Setup(context);
         }
 
+        private int _epoch;
+
+        private int Tag => _context!.Config.TryGetValue("tag", out var t) ? Convert.ToInt32(t, System.Globalization.CultureInfo.InvariantCulture) : 0;
+
         public IReadOnlyDictionary<string, double> TrainEpoch(int epoch, CancellationToken cancellationToken)
         {
             var metrics = _inner.TrainEpoch(epoch, cancellationToken);
-            var tag = _context!.Config.TryGetValue("tag", out var t) ? Convert.ToInt32(t, System.Globalization.CultureInfo.InvariantCulture) : 0;
-            Trained.AddOrUpdate((tag, _context.TrialId, epoch), 1, (_, n) => n + 1);
+            _epoch = epoch;
+            Trained.AddOrUpdate((Tag, _context!.TrialId, epoch), 1, (_, n) => n + 1);
             return metrics;
         }
 
-        public void SaveCheckpoint(Stream destination) => _inner.SaveCheckpoint(destination);
+        public void SaveCheckpoint(Stream destination)
+        {
+            Saved.AddOrUpdate((Tag, _context!.TrialId, _epoch), 1, (_, n) => n + 1);
+            _inner.SaveCheckpoint(destination);
+        }
 
-        public void LoadCheckpoint(Stream source) => _inner.LoadCheckpoint(source);
+        public void LoadCheckpoint(Stream source)
+        {
+            if (_context!.Config.ContainsKey("unloadable"))
+            {
+                // Intact bytes the trainable cannot use (as after an incompatible upgrade): the run must retrain.
+                throw new InvalidDataException("test: this trainable refuses its checkpoints (config 'unloadable')");
+            }
+            _inner.LoadCheckpoint(source);
+        }
 
         public void Dispose() => _inner.Dispose();
     }
