@@ -1,9 +1,12 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
+using Orleans.Dashboard;
 using Orleans.Configuration;
 using OrleansHpo.Grains.Execution;
 
@@ -196,7 +199,11 @@ public static class ClusterSiloHost
     /// <summary>The silo's host (not started).</summary>
     public static IHost Build(HpoClusterOptions options, IConfiguration configuration)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // With the dashboard the silo is also a (slim) ASP.NET Core app: Orleans Dashboard 10 is served by Kestrel
+        // through MapOrleansDashboard (its package docs); without it a plain generic host, no HTTP listener at all.
+        IHostApplicationBuilder builder = options.Dashboard
+            ? WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] })
+            : Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddConfiguration(configuration);
         var level = Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true);
         builder.Logging.ClearProviders();
@@ -215,7 +222,14 @@ public static class ClusterSiloHost
         // Orleans stops after the drain: leave room for both.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.TimeLimitLeeway + TimeSpan.FromSeconds(60));
         builder.Services.AddSingleton(options);
-        builder.UseOrleans(silo => ConfigureSilo(silo, options));
+        builder.UseOrleans(silo =>
+        {
+            ConfigureSilo(silo, options);
+            if (options.Dashboard)
+            {
+                silo.AddDashboard();
+            }
+        });
         builder.Services.AddHostedService<TrainingDrainService>();
         if (options.Metrics == "console")
         {
@@ -223,7 +237,15 @@ public static class ClusterSiloHost
                 .AddMeter(HpoMetrics.MeterName)
                 .AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)options.MetricsInterval.TotalMilliseconds));
         }
-        return builder.Build();
+        if (builder is WebApplicationBuilder web)
+        {
+            // Loopback only: the dashboard has no authentication; reach it from elsewhere through an SSH tunnel.
+            web.WebHost.UseUrls($"http://127.0.0.1:{options.DashboardPort}");
+            var app = web.Build();
+            app.MapOrleansDashboard();
+            return app;
+        }
+        return ((HostApplicationBuilder)builder).Build();
     }
 
     private static void ConfigureSilo(ISiloBuilder silo, HpoClusterOptions options)

@@ -40,7 +40,7 @@ public sealed class ClusterFaultToleranceTests : IClassFixture<RedisFixture>
         return path;
     }
 
-    private static Process Client(SiloCluster cluster, params string[] args)
+    internal static Process Client(SiloCluster cluster, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(HpoProcess.Dll);
@@ -55,7 +55,7 @@ public sealed class ClusterFaultToleranceTests : IClassFixture<RedisFixture>
         return Process.Start(info)!;
     }
 
-    private static async Task<(int Code, string Output)> Finish(Process client, TimeSpan timeout)
+    internal static async Task<(int Code, string Output)> Finish(Process client, TimeSpan timeout)
     {
         var output = client.StandardOutput.ReadToEndAsync();
         var error = client.StandardError.ReadToEndAsync();
@@ -72,9 +72,9 @@ public sealed class ClusterFaultToleranceTests : IClassFixture<RedisFixture>
         return (client.ExitCode, await output + "\n" + await error);
     }
 
-    private static int ResultRows(string csv) => File.Exists(csv) ? File.ReadLines(csv).Count() - 1 : 0;
+    internal static int ResultRows(string csv) => File.Exists(csv) ? File.ReadLines(csv).Count() - 1 : 0;
 
-    private static async Task WaitFor(Func<bool> condition, TimeSpan timeout, string what)
+    internal static async Task WaitFor(Func<bool> condition, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!condition())
@@ -88,7 +88,7 @@ public sealed class ClusterFaultToleranceTests : IClassFixture<RedisFixture>
     }
 
     /// <summary>Every trial accounted for, no (trial, epoch) twice, the experiment completed.</summary>
-    private static void AssertComplete(string dir, string name, int trials, (int Code, string Output) run)
+    internal static void AssertComplete(string dir, string name, int trials, (int Code, string Output) run)
     {
         Assert.True(run.Code == 0, $"exit {run.Code}\n{run.Output}");
         Assert.Contains("best: ", run.Output);

@@ -85,6 +85,19 @@ public sealed class SiloCluster : IDisposable
         _silos[i]!.WaitForExit(10_000);
     }
 
+    /// <summary>Send a POSIX signal (e.g. STOP / CONT: freeze and thaw the silo, as a long GC pause or partition would).</summary>
+    public void Signal(int i, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _silos[i]!.Id.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} silo {i} failed");
+        }
+    }
+
+    public bool HasExited(int i) => _silos[i]!.HasExited;
+
     /// <summary>SIGTERM: the silo drains (checkpoints, persists) and stops.</summary>
     public async Task Terminate(int i, TimeSpan timeout)
     {
@@ -108,6 +121,12 @@ public sealed class SiloCluster : IDisposable
     {
         foreach (var silo in _silos)
         {
+            if (silo is { HasExited: false })
+            {
+                // A frozen (SIGSTOP) silo still dies on SIGKILL; CONT first so nothing is left stopped.
+                using var cont = Process.Start("kill", ["-CONT", silo.Id.ToString(CultureInfo.InvariantCulture)]);
+                cont.WaitForExit();
+            }
             if (silo is { HasExited: false })
             {
                 silo.Kill();

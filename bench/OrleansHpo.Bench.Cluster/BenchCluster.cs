@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+/// <summary>redis-server and N silo processes on loopback, each silo logging to its own file; ended by pid.</summary>
+internal sealed class BenchCluster : IDisposable
+{
+    private readonly string _work;
+    private readonly string _id;
+    private readonly string _hpo;
+    private readonly int _slots;
+    private readonly Process _redis;
+    private readonly Process?[] _silos;
+    private readonly int[] _siloPorts;
+    private readonly int[] _gatewayPorts;
+    private readonly List<Process> _clients = [];
+
+    public BenchCluster(string work, string id, int silos, string hpo, int slots)
+    {
+        _work = work;
+        _id = id;
+        _hpo = hpo;
+        _slots = slots;
+        RedisPort = FreePort();
+        var redisDir = Path.Combine(work, "redis");
+        Directory.CreateDirectory(redisDir);
+        _redis = Shell($"exec redis-server --port {RedisPort} --bind 127.0.0.1 --dir '{redisDir}' --appendonly yes --appendfsync always --save '' > '{work}/redis.log' 2>&1");
+        Wait(() => Accepts(RedisPort), TimeSpan.FromSeconds(20), "redis-server");
+        _silos = new Process?[silos];
+        _siloPorts = [.. Enumerable.Range(0, silos).Select(_ => FreePort())];
+        _gatewayPorts = [.. Enumerable.Range(0, silos).Select(_ => FreePort())];
+        for (int i = 0; i < silos; i++)
+        {
+            Start(i);
+        }
+        for (int i = 0; i < silos; i++)
+        {
+            WaitReady(i).GetAwaiter().GetResult();
+        }
+    }
+
+    public int RedisPort { get; }
+
+    public string Url => $"redis://127.0.0.1:{RedisPort}";
+
+    private string LogPath(int i) => Path.Combine(_work, $"silo{i}.log");
+
+    public void Start(int i)
+    {
+        // Same switches as scripts/local-cluster.sh (fast failure detection) plus a 1 s reconcile interval.
+        _silos[i]?.Dispose();
+        _silos[i] = Shell($"exec dotnet '{_hpo}' silo --redis {Url} --cluster-id {_id} --service-id {_id} --silo-port {_siloPorts[i]} " +
+            $"--gateway-port {_gatewayPorts[i]} --name silo{i} --slots {_slots} --fast-failure-detection --reconcile-interval 00:00:01 " +
+            $"--reminder-period 00:00:02 >> '{LogPath(i)}' 2>&1");
+    }
+
+    public async Task WaitReady(int i)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (!Accepts(_gatewayPorts[i]))
+        {
+            if (DateTime.UtcNow > deadline || _silos[i]!.HasExited)
+            {
+                throw new InvalidOperationException($"silo {i} did not open its gateway; see {LogPath(i)}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>kill -9; returns the time of the kill.</summary>
+    public DateTime Kill(int i)
+    {
+        var at = DateTime.UtcNow;
+        _silos[i]!.Kill();
+        _silos[i]!.WaitForExit(10_000);
+        return at;
+    }
+
+    /// <summary>Polls the Redis membership table (hash SERVICE/members/CLUSTER) until silo i's row says Dead (6).</summary>
+    public async Task<DateTime> WaitDead(int i, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var port = $":{_siloPorts[i]}@";
+        while (DateTime.UtcNow < deadline)
+        {
+            var info = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var a in new[] { "-p", RedisPort.ToString(CultureInfo.InvariantCulture), "--raw", "hgetall", $"{_id}/members/{_id}" })
+            {
+                info.ArgumentList.Add(a);
+            }
+            using var cli = Process.Start(info)!;
+            var text = await cli.StandardOutput.ReadToEndAsync();
+            await cli.WaitForExitAsync();
+            var seen = DateTime.UtcNow;
+            // The newest generation of this silo's port is the one killed (a restarted one gets a new row).
+            var rows = text.Split('\n').Where(l => l.Contains(port, StringComparison.Ordinal) && l.StartsWith('{')).ToList();
+            if (rows.Count > 0 && rows.OrderBy(Generation).Last().Contains("\"Status\":6", StringComparison.Ordinal))
+            {
+                return seen;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"silo {i} was not declared dead in {timeout}");
+    }
+
+    private static long Generation(string row)
+    {
+        var at = row.IndexOf('@', StringComparison.Ordinal);
+        var end = row.IndexOf('"', at);
+        return long.Parse(row[(at + 1)..end], CultureInfo.InvariantCulture);
+    }
+
+    public long LogLength(int i) => File.Exists(LogPath(i)) ? new FileInfo(LogPath(i)).Length : 0;
+
+    public IEnumerable<string> LogSince(int i, long offset)
+    {
+        using var stream = new FileStream(LogPath(i), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(offset, SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Add(line);
+        }
+        return lines;
+    }
+
+    public Process StartClient(string spec)
+    {
+        var results = Path.Combine(_work, "results");
+        var client = Shell($"HPO_CLUSTER_ID={_id} HPO_SERVICE_ID={_id} exec dotnet '{_hpo}' run '{spec}' --cluster {Url} --results-dir '{results}' > '{_work}/client.log' 2>&1");
+        _clients.Add(client);
+        return client;
+    }
+
+    public async Task<int> RunClient(string spec, TimeSpan timeout) => await Wait(StartClient(spec), timeout);
+
+    public async Task<int> Wait(Process client, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await client.WaitForExitAsync(cts.Token);
+        return client.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        foreach (var p in _clients.Concat(_silos.OfType<Process>()).Append(_redis))
+        {
+            if (!p.HasExited)
+            {
+                p.Kill();
+                p.WaitForExit(10_000);
+            }
+            p.Dispose();
+        }
+    }
+
+    private static Process Shell(string command)
+    {
+        var info = new ProcessStartInfo("bash") { UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(command);
+        return Process.Start(info)!;
+    }
+
+    private static void Wait(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{what} did not start");
+            }
+            Thread.Sleep(50);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool Accepts(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
