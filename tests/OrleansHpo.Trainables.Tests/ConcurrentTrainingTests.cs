@@ -61,7 +61,19 @@ public sealed class ConcurrentTrainingTests
     }
 
     [Fact]
-    public void Kept_alive_adam_updates_exactly_as_torchsharp_adam()
+    public void Kept_alive_adam_updates_exactly_as_torchsharp_adam() =>
+        AssertSameUpdates(
+            parameters => optim.Adam(parameters, lr: 2e-3, weight_decay: 1e-4),
+            parameters => new KeptAliveAdam(parameters, 2e-3, 1e-4));
+
+    [Fact]
+    public void Kept_alive_sgd_updates_exactly_as_torchsharp_sgd() =>
+        AssertSameUpdates(
+            parameters => optim.SGD(parameters, 0.3),
+            parameters => new KeptAliveSgd(parameters, 0.3));
+
+    private static void AssertSameUpdates(
+        Func<IEnumerable<Parameter>, OptimizerHelper> torchSharp, Func<IEnumerable<Parameter>, OptimizerHelper> keptAlive)
     {
         TorchRuntime.EnsureNativeLoadable();
         using var scope = NewDisposeScope();
@@ -71,12 +83,12 @@ public sealed class ConcurrentTrainingTests
 
         using var reference = Model();
         using var kept = Model();
-        using var referenceAdam = optim.Adam(reference.parameters(), lr: 2e-3, weight_decay: 1e-4);
-        using var keptAdam = new KeptAliveAdam(kept.parameters(), 2e-3, 1e-4);
+        using var referenceOptimizer = torchSharp(reference.parameters());
+        using var keptOptimizer = keptAlive(kept.parameters());
         for (int step = 0; step < 5; step++)
         {
-            Step(reference, referenceAdam, x, y);
-            Step(kept, keptAdam, x, y);
+            Step(reference, referenceOptimizer, x, y);
+            Step(kept, keptOptimizer, x, y);
         }
 
         var expected = reference.parameters().ToList();
@@ -84,7 +96,7 @@ public sealed class ConcurrentTrainingTests
         Assert.Equal(expected.Count, actual.Count);
         for (int i = 0; i < expected.Count; i++)
         {
-            Assert.True(expected[i].data<float>().ToArray().SequenceEqual(actual[i].data<float>().ToArray()), $"parameter {i} differs after 5 Adam steps");
+            Assert.True(expected[i].data<float>().ToArray().SequenceEqual(actual[i].data<float>().ToArray()), $"parameter {i} differs after 5 steps");
         }
     }
 
