@@ -25,6 +25,7 @@ public sealed class FashionLeNetTrainable : FashionMnistTrainable
     private protected override OptimizerHelper BuildOptimizer(IReadOnlyDictionary<string, object> config, IEnumerable<Parameter> parameters)
     {
         double learningRate = ConfigValues.Double(config, "learning_rate", 0.1, 0.0, 100.0);
-        return optim.SGD(parameters, learningRate);
+        // Not optim.SGD: see KeptAliveAdam (docs/benchmarks.md, "Known problem"). Same update and checkpoint format.
+        return new KeptAliveSgd(parameters, learningRate);
     }
 }

@@ -36,7 +36,9 @@ public sealed class FashionMlpTrainable : FashionMnistTrainable
     {
         double learningRate = ConfigValues.Double(config, "learning_rate", 1e-3, 0.0, 100.0);
         double weightDecay = ConfigValues.Double(config, "weight_decay", 0.0, 0.0, 100.0);
-        return optim.Adam(parameters, lr: learningRate, weight_decay: weightDecay);
+        // Not optim.Adam: its step hands short-lived implicit Scalars to libtorch, which a concurrent trial's GC can
+        // finalize mid-call (docs/benchmarks.md, "Known problem"). Same update and checkpoint format.
+        return new KeptAliveAdam(parameters, learningRate, weightDecay);
     }
 
     private protected override void AttachNoiseGenerator(nn.Module<Tensor, Tensor> model, Generator generator) =>

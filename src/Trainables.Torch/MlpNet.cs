@@ -13,6 +13,12 @@ internal sealed class MlpNet : nn.Module<Tensor, Tensor>
     private readonly Linear fc3;
     private readonly double _dropout1;
     private readonly double _dropout2;
+    // Explicit scalars owned by this model (one per thread's trainable) and disposed with it: an implicit
+    // double -> Scalar temporary can be finalized by another thread's GC while libtorch still reads it (see KeptAliveAdam).
+    private readonly Scalar _drop1;
+    private readonly Scalar _drop2;
+    private readonly Scalar _keepScale1;
+    private readonly Scalar _keepScale2;
 
     public MlpNet(int units1, int units2, double dropout1, double dropout2, Generator initGenerator)
         : base("fashion_mlp")
@@ -22,6 +28,10 @@ internal sealed class MlpNet : nn.Module<Tensor, Tensor>
         fc3 = nn.Linear(units2, 10);
         _dropout1 = dropout1;
         _dropout2 = dropout2;
+        _drop1 = dropout1.ToScalar();
+        _drop2 = dropout2.ToScalar();
+        _keepScale1 = (1.0 / (1.0 - dropout1)).ToScalar();
+        _keepScale2 = (1.0 / (1.0 - dropout2)).ToScalar();
         RegisterComponents();
         TorchInit.Default(fc1, initGenerator);
         TorchInit.Default(fc2, initGenerator);
@@ -34,12 +44,12 @@ internal sealed class MlpNet : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = Dropout(nn.functional.relu(fc1.forward(input)), _dropout1);
-        x = Dropout(nn.functional.relu(fc2.forward(x)), _dropout2);
+        var x = Dropout(nn.functional.relu(fc1.forward(input)), _dropout1, _drop1, _keepScale1);
+        x = Dropout(nn.functional.relu(fc2.forward(x)), _dropout2, _drop2, _keepScale2);
         return fc3.forward(x).MoveToOuterDisposeScope();
     }
 
-    private Tensor Dropout(Tensor x, double p)
+    private Tensor Dropout(Tensor x, double p, Scalar drop, Scalar keepScale)
     {
         if (!training || p <= 0)
         {
@@ -47,8 +57,8 @@ internal sealed class MlpNet : nn.Module<Tensor, Tensor>
         }
         var generator = NoiseGenerator ?? throw new InvalidOperationException("MlpNet.NoiseGenerator must be set before training with dropout.");
         // Inverted dropout, as torch.nn.Dropout: keep with probability 1-p and scale by 1/(1-p).
-        var keep = rand(x.shape, dtype: x.dtype, device: x.device, generator: generator).ge_(p).to_type(x.dtype);
-        return x.mul(keep).mul_(1.0 / (1.0 - p));
+        var keep = rand(x.shape, dtype: x.dtype, device: x.device, generator: generator).ge_(drop).to_type(x.dtype);
+        return x.mul(keep).mul_(keepScale);
     }
 
     protected override void Dispose(bool disposing)
@@ -58,6 +68,10 @@ internal sealed class MlpNet : nn.Module<Tensor, Tensor>
             fc1.Dispose();
             fc2.Dispose();
             fc3.Dispose();
+            _drop1.Dispose();
+            _drop2.Dispose();
+            _keepScale1.Dispose();
+            _keepScale2.Dispose();
         }
         base.Dispose(disposing);
     }
