@@ -43,9 +43,27 @@ start_silo() {
   local extra=()
   [ -f "$dir/silo-options" ] && mapfile -t extra < "$dir/silo-options"
   # setsid: the silo gets its own process group, so a Ctrl+C in this shell does not reach it.
+  wc -c < "$dir/silo$i.log" > "$dir/silo$i.logstart" 2>/dev/null || echo 0 > "$dir/silo$i.logstart"
   setsid dotnet "$hpo_dll" silo --redis "redis://127.0.0.1:$redis_port" --silo-port $((silo_base + i)) --gateway-port $((gateway_base + i)) \
     --address 127.0.0.1 --name "silo$i" --slots "$slots" --fast-failure-detection "${extra[@]}" >> "$dir/silo$i.log" 2>&1 < /dev/null &
   echo $! > "$dir/silo$i.pid"
+}
+
+# Ready when the silo logs that it has joined the cluster (its gateway opens earlier, while it is still joining).
+# With --log-level above Information that line is filtered out: then an open gateway has to do.
+wait_ready() {
+  local i="$1" off
+  off=$(cat "$dir/silo$i.logstart" 2>/dev/null || echo 0)
+  for _ in $(seq 1 900); do
+    if grep -qiE -- '--log-level(=| +)(warning|error|critical|none)' "$dir/silo-options" 2>/dev/null; then
+      if (echo > "/dev/tcp/127.0.0.1/$((gateway_base + i))") 2>/dev/null; then return 0; fi
+    elif tail -c +$((off + 1)) "$dir/silo$i.log" 2>/dev/null | grep -q "active in cluster"; then
+      return 0
+    fi
+    if ! alive "$dir/silo$i.pid"; then echo "error: silo $i exited; see $dir/silo$i.log" >&2; exit 1; fi
+    sleep 0.1
+  done
+  echo "error: silo $i did not join the cluster in 90 s; see $dir/silo$i.log" >&2; exit 1
 }
 
 case "${1:-}" in
@@ -58,14 +76,7 @@ case "${1:-}" in
     start_redis
     for i in $(seq 1 "$n"); do start_silo "$i"; done
     echo "$n" > "$dir/silos"
-    # Ready when every silo's gateway accepts connections.
-    for i in $(seq 1 "$n"); do
-      for _ in $(seq 1 600); do
-        if (echo > "/dev/tcp/127.0.0.1/$((gateway_base + i))") 2>/dev/null; then break; fi
-        if ! alive "$dir/silo$i.pid"; then echo "error: silo $i exited; see $dir/silo$i.log" >&2; exit 1; fi
-        sleep 0.1
-      done
-    done
+    for i in $(seq 1 "$n"); do wait_ready "$i"; done
     echo "redis://127.0.0.1:$redis_port"
     ;;
   status)
@@ -85,6 +96,7 @@ case "${1:-}" in
   restart)
     i="${2:-}"; [[ "$i" =~ ^[0-9]+$ ]] || usage
     start_silo "$i"
+    wait_ready "$i"
     echo "started silo $i pid $(cat "$dir/silo$i.pid")"
     ;;
   stop)

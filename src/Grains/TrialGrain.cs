@@ -36,7 +36,7 @@ public sealed class TrialGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        activity.Activated();
+        activity.Activated(this.GetGrainId());
         S.Activations++;
         return Task.CompletedTask;
     }

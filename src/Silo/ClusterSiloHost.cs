@@ -60,6 +60,9 @@ public static class ClusterSiloHost
         Settings also come from appsettings.json ("Cluster" section) and HPO_Cluster__KEY variables.
         """;
 
+    /// <summary>Logged once the silo has joined its cluster and every hosted service has started.</summary>
+    public const string ActiveLine = "active in cluster";
+
     /// <summary>Run a silo until SIGTERM / Ctrl+C or its time limit. Exit code 2 for bad settings.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter error, CancellationToken cancellationToken = default)
     {
@@ -76,6 +79,12 @@ public static class ClusterSiloHost
             return 2;
         }
         using var host = Build(options, configuration);
+        // The gateway opens before the silo has joined the cluster; this line says it has (scripts and tests wait for it).
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansHpo.Silo");
+        lifetime.ApplicationStarted.Register(() => logger.LogInformation(
+            "Silo {Name} " + ActiveLine + " {ClusterId}: silo port {SiloPort}, gateway port {GatewayPort}",
+            options.Name ?? Environment.MachineName, options.ClusterId, options.SiloPort, options.GatewayPort));
         await host.RunAsync(cancellationToken);
         return 0;
     }

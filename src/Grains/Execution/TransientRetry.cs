@@ -7,7 +7,9 @@ namespace OrleansHpo.Grains.Execution;
 
 /// <summary>
 /// Retries a grain call that failed because its target's silo went away (killed, shutting down), until the
-/// cluster's membership declares that silo dead and the grain activates elsewhere. Other failures are rethrown.
+/// cluster's membership declares that silo dead and the grain activates elsewhere, or because the target activation
+/// was stale (a version conflict on its own write). Other failures are rethrown. Use it around calls to other grains
+/// only: a caller's own version conflict means the caller is stale and must stop, never retry.
 /// </summary>
 public static class TransientRetry
 {
@@ -33,10 +35,16 @@ public static class TransientRetry
         }
     }
 
-    /// <summary>Failures that say the target silo is gone or unreachable, not that the call is wrong.</summary>
+    /// <summary>
+    /// Failures of a call to another grain that say its silo is gone or unreachable, or that the activation answering
+    /// was stale, not that the call is wrong. A callee that lets an <see cref="InconsistentStateException"/> escape
+    /// is deactivated by the Orleans runtime (it does so for any activation that throws one from a grain method), so
+    /// the next call reaches a fresh activation that reads current state. Seen in the SIGSTOP test: a frozen silo's
+    /// rung grain, thawed after its rung had moved, refused a promoted trial's report with a version conflict.
+    /// </summary>
     public static bool IsTransient(Exception e) => e switch
     {
-        InconsistentStateException => false,
+        InconsistentStateException => true,
         SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or ConnectionFailedException or Orleans.Networking.Shared.SocketConnectionException => true,
         OrleansException o when o.Message.Contains("unavailable", StringComparison.OrdinalIgnoreCase) => true,
         AggregateException a when a.InnerException is { } inner => IsTransient(inner),

@@ -1,8 +1,19 @@
+using System.Collections.Concurrent;
+using Orleans.Runtime;
+
 namespace OrleansHpo.Grains.Execution;
 
-/// <summary>Silo-wide counters of trial activations and runs (for tests, status and metrics).</summary>
+/// <summary>
+/// Silo-wide counters of trial activations (for placement, tests, status and metrics), and the local slots the
+/// placement director has promised to trials whose activation has not started yet.
+/// </summary>
 public sealed class TrialActivity
 {
+    /// <summary>How long a placement decision holds a slot when its activation never arrives (the call failed).</summary>
+    internal static readonly TimeSpan ReservationTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<GrainId, long> _reserved = new();
+    private readonly Lock _gate = new();
     private int _activeTrials;
     private long _activations;
 
@@ -12,9 +23,39 @@ public sealed class TrialActivity
     /// <summary>Trial activations created on this silo since it started.</summary>
     public long Activations => Interlocked.Read(ref _activations);
 
-    internal void Activated()
+    /// <summary>
+    /// Takes a local slot for <paramref name="trial"/> if active trials plus pending reservations leave one free.
+    /// Several placements are decided before any of their activations runs (an experiment starts n_workers trials at
+    /// once); without reservations they would all see the same free slot.
+    /// </summary>
+    internal bool TryReserve(GrainId trial, int slots)
     {
-        Interlocked.Increment(ref _activeTrials);
+        long now = Environment.TickCount64;
+        lock (_gate)
+        {
+            foreach (var (id, expires) in _reserved)
+            {
+                if (expires <= now)
+                {
+                    _reserved.TryRemove(id, out _);
+                }
+            }
+            if (_reserved.ContainsKey(trial) || ActiveTrials + _reserved.Count < slots)
+            {
+                _reserved[trial] = now + (long)ReservationTimeout.TotalMilliseconds;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    internal void Activated(GrainId trial)
+    {
+        lock (_gate)
+        {
+            _reserved.TryRemove(trial, out _);
+            Interlocked.Increment(ref _activeTrials);
+        }
         Interlocked.Increment(ref _activations);
     }
 

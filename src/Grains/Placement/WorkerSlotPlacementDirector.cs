@@ -12,6 +12,11 @@ namespace OrleansHpo.Grains.Placement;
 /// (<see cref="IPlacementDirector.PlacementHintKey"/> in the request context) is honoured when it names a silo with
 /// slots; <c>hpo check</c> uses it to resume a trial on another silo. A promoted trial reactivates through this
 /// director too, so it goes wherever a slot is.
+/// <para>The local silo's free slots are exact: trial activations plus the placements this director has decided but
+/// whose activations have not started yet (<see cref="TrialActivity.TryReserve"/>; an experiment places n_workers
+/// trials at once). Other silos' occupancy is not known without a message, so when the local silo is full the trial
+/// goes to another slot-advertising silo, drawn by slots; a silo that receives more trials than it has slots queues
+/// them in its worker pool.</para>
 /// <para>Learned from the Orleans placement docs (custom IPlacementDirector + PlacementAttribute) and Orleans 9.2's
 /// silo metadata (UseSiloMetadata / ISiloMetadataCache); written for this project.</para>
 /// </summary>
@@ -50,9 +55,20 @@ public sealed class WorkerSlotPlacementDirector(ISiloMetadataCache metadata, Wor
                 ? Task.FromResult(unknown[Random.Shared.Next(unknown.Count)])
                 : throw new OrleansException("No silo in the cluster advertises worker slots (Hpo:WorkerSlots > 0): start a silo that can train.");
         }
-        if (known.Any(k => k.Silo.Equals(context.LocalSilo)) && localTrials.ActiveTrials < localOptions.Slots)
+        if (known.Any(k => k.Silo.Equals(context.LocalSilo)))
         {
-            return Task.FromResult(context.LocalSilo);
+            if (localTrials.TryReserve(target.GrainIdentity, localOptions.Slots))
+            {
+                return Task.FromResult(context.LocalSilo);
+            }
+            if (known.Count > 1 || unknown.Count > 0)
+            {
+                known.RemoveAll(k => k.Silo.Equals(context.LocalSilo));
+            }
+            if (known.Count == 0)
+            {
+                return Task.FromResult(unknown[Random.Shared.Next(unknown.Count)]);
+            }
         }
         int draw = Random.Shared.Next(known.Sum(k => k.Slots));
         foreach (var (silo, slots) in known)

@@ -154,8 +154,8 @@ public sealed class ClusterFaultToleranceTests : IClassFixture<RedisFixture>
         await WaitFor(() => ResultRows(csv) >= 6, TimeSpan.FromSeconds(90), "6 reports");
         await cluster.Terminate(0, TimeSpan.FromSeconds(60));
         var log = cluster.Log(0);
-        Assert.Contains("Draining (shutdown)", log);
-        Assert.Contains("Drained", log);
+        Assert.True(log.Contains("Draining (shutdown)", StringComparison.Ordinal) && log.Contains("Drained", StringComparison.Ordinal),
+            $"silo 0 did not drain on SIGTERM; its log:\n{log}");
         var run = await Finish(client, TimeSpan.FromSeconds(150));
         AssertComplete(dir, "sigterm", trials, run);
         if (log.Contains("silo draining, run", StringComparison.Ordinal))

@@ -15,6 +15,7 @@ public sealed class SiloCluster : IDisposable
     private readonly int[] _siloPorts;
     private readonly int[] _gatewayPorts;
     private readonly string[] _extra;
+    private readonly int[] _logStart;
 
     public SiloCluster(RedisServer redis, int silos, params string[] extra)
     {
@@ -24,6 +25,7 @@ public sealed class SiloCluster : IDisposable
         LogDirectory = Path.Combine(redis.Directory, Id);
         Directory.CreateDirectory(LogDirectory);
         _silos = new Process?[silos];
+        _logStart = new int[silos];
         _siloPorts = [.. Enumerable.Range(0, silos).Select(_ => RedisServer.FreePort())];
         _gatewayPorts = [.. Enumerable.Range(0, silos).Select(_ => RedisServer.FreePort())];
         for (int i = 0; i < silos; i++)
@@ -56,7 +58,9 @@ public sealed class SiloCluster : IDisposable
         {
             info.ArgumentList.Add(arg);
         }
-        var log = new StreamWriter(Path.Combine(LogDirectory, $"silo{i}.log"), append: true) { AutoFlush = true };
+        var path = Path.Combine(LogDirectory, $"silo{i}.log");
+        _logStart[i] = File.Exists(path) ? File.ReadAllText(path).Length : 0;
+        var log = new StreamWriter(path, append: true) { AutoFlush = true };
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is { } line) { lock (log) { log.WriteLine(line); } } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { lock (log) { log.WriteLine(line); } } };
@@ -65,10 +69,14 @@ public sealed class SiloCluster : IDisposable
         _silos[i] = process;
     }
 
+    /// <summary>
+    /// Until the silo (as last started) has joined the cluster: its gateway opens earlier, while it is still joining,
+    /// and a SIGTERM then cancels the start instead of draining.
+    /// </summary>
     public void WaitReady(int i)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (!RedisServer.Accepts(_gatewayPorts[i]))
+        while (!Log(i)[_logStart[i]..].Contains(OrleansHpo.Silo.ClusterSiloHost.ActiveLine, StringComparison.Ordinal))
         {
             if (DateTime.UtcNow > deadline || _silos[i]!.HasExited)
             {
