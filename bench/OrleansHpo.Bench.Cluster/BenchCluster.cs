@@ -14,6 +14,7 @@ internal sealed class BenchCluster : IDisposable
     private readonly Process?[] _silos;
     private readonly int[] _siloPorts;
     private readonly int[] _gatewayPorts;
+    private readonly long[] _logStart;
     private readonly List<Process> _clients = [];
 
     public BenchCluster(string work, string id, int silos, string hpo, int slots)
@@ -28,6 +29,7 @@ internal sealed class BenchCluster : IDisposable
         _redis = Shell($"exec redis-server --port {RedisPort} --bind 127.0.0.1 --dir '{redisDir}' --appendonly yes --appendfsync always --save '' > '{work}/redis.log' 2>&1");
         Wait(() => Accepts(RedisPort), TimeSpan.FromSeconds(20), "redis-server");
         _silos = new Process?[silos];
+        _logStart = new long[silos];
         _siloPorts = [.. Enumerable.Range(0, silos).Select(_ => FreePort())];
         _gatewayPorts = [.. Enumerable.Range(0, silos).Select(_ => FreePort())];
         for (int i = 0; i < silos; i++)
@@ -44,12 +46,20 @@ internal sealed class BenchCluster : IDisposable
 
     public string Url => $"redis://127.0.0.1:{RedisPort}";
 
+    private static string ReadFrom(string path, long offset)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
     private string LogPath(int i) => Path.Combine(_work, $"silo{i}.log");
 
     public void Start(int i)
     {
         // Same switches as scripts/local-cluster.sh (fast failure detection) plus a 1 s reconcile interval.
         _silos[i]?.Dispose();
+        _logStart[i] = File.Exists(LogPath(i)) ? new FileInfo(LogPath(i)).Length : 0;
         _silos[i] = Shell($"exec dotnet '{_hpo}' silo --redis {Url} --cluster-id {_id} --service-id {_id} --silo-port {_siloPorts[i]} " +
             $"--gateway-port {_gatewayPorts[i]} --name silo{i} --slots {_slots} --fast-failure-detection --reconcile-interval 00:00:01 " +
             $"--reminder-period 00:00:02 >> '{LogPath(i)}' 2>&1");
@@ -58,11 +68,12 @@ internal sealed class BenchCluster : IDisposable
     public async Task WaitReady(int i)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        while (!Accepts(_gatewayPorts[i]))
+        // The gateway opens while the silo still joins; the silo logs this line once it has joined.
+        while (!File.Exists(LogPath(i)) || !ReadFrom(LogPath(i), _logStart[i]).Contains("active in cluster", StringComparison.Ordinal))
         {
             if (DateTime.UtcNow > deadline || _silos[i]!.HasExited)
             {
-                throw new InvalidOperationException($"silo {i} did not open its gateway; see {LogPath(i)}");
+                throw new InvalidOperationException($"silo {i} did not join the cluster; see {LogPath(i)}");
             }
             await Task.Delay(100);
         }
