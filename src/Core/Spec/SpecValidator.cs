@@ -721,8 +721,7 @@ internal sealed partial class SpecValidator(List<SpecError> errors)
 
     internal static string DescribeDomain(Domain d) => d switch
     {
-        UniformDomain u => $"a number in [{Num(u.Lower)}, {Num(u.Upper)}]",
-        LogUniformDomain u => $"a number in [{Num(u.Lower)}, {Num(u.Upper)}]",
+        RealIntervalDomain u => $"a number in [{Num(u.Lower)}, {Num(u.Upper)}]",
         RandIntDomain r => $"an integer in [{r.Lower}, {r.Upper}]",
         ChoiceDomain c => $"one of [{string.Join(", ", c.Values.Select(DescribeValue))}]",
         FixedDomain f => $"the fixed value {DescribeValue(f.Value)}",
