@@ -216,6 +216,8 @@ public sealed partial class ExperimentGrain(
         await _checkpoints!.EnforceAndMeasure(S.Started, Elapsed);
         if (S.Phase is ExperimentPhase.Running or ExperimentPhase.Stopping && S.Running.Count == 0)
         {
+            // Last chance for reports sent to a dead activation of this grain (see ExperimentGrain.Recovery).
+            await SweepLeft();
             Finish();
         }
         await Save();

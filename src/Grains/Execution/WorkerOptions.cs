@@ -12,7 +12,7 @@ public sealed class WorkerOptions
     /// <summary>Intra-op threads per trial; 0 = cores / slots (at least 1).</summary>
     public int IntraOpThreads { get; set; }
 
-    /// <summary>Reports are sent to the trial grain at decision epochs, or after this long at the latest.</summary>
+    /// <summary>Reports are sent to the trial grain at decision epochs and checkpoint epochs, or after this long at the latest.</summary>
     public TimeSpan ReportFlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Graceful shutdown / time limit switch shared by this silo's runs.</summary>
