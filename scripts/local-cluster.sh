@@ -43,7 +43,7 @@ start_silo() {
   local extra=()
   [ -f "$dir/silo-options" ] && mapfile -t extra < "$dir/silo-options"
   # setsid: the silo gets its own process group, so a Ctrl+C in this shell does not reach it.
-  wc -c < "$dir/silo$i.log" > "$dir/silo$i.logstart" 2>/dev/null || echo 0 > "$dir/silo$i.logstart"
+  if [ -f "$dir/silo$i.log" ]; then wc -c < "$dir/silo$i.log"; else echo 0; fi > "$dir/silo$i.logstart"
   setsid dotnet "$hpo_dll" silo --redis "redis://127.0.0.1:$redis_port" --silo-port $((silo_base + i)) --gateway-port $((gateway_base + i)) \
     --address 127.0.0.1 --name "silo$i" --slots "$slots" --fast-failure-detection "${extra[@]}" >> "$dir/silo$i.log" 2>&1 < /dev/null &
   echo $! > "$dir/silo$i.pid"
