@@ -15,7 +15,8 @@ using OrleansHpo.Silo;
 // For each checkpoint size: a trial trains epoch 1 and pauses (state persisted, activation gone); then the
 // promotion message (ITrialGrain.Resume, what a rung sends after its decision) is sent at t0, and t1 is the moment
 // the trainable's TrainEpoch(2) starts (its first batch). Compared with the raw read of the same checkpoint file
-// (File.ReadAllBytes) and read + SHA-256 (what the store does). Page cache warm for both. Medians over --repeats.
+// (File.ReadAllBytes), read then SHA-256, and the local store's own TryOpen (read with the SHA-256 overlapped, and
+// verified). Page cache warm for all. Medians over --repeats.
 // Usage: dotnet run -c Release --project bench/OrleansHpo.Bench.Resume -- [--sizes-kb 1024,102400] [--repeats 7]
 var sizes = Arg("--sizes-kb", "1024,102400").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 int repeats = int.Parse(Arg("--repeats", "7"), CultureInfo.InvariantCulture);
@@ -28,6 +29,7 @@ await using var silo = await EmbeddedSilo.StartAsync(new HpoSiloOptions
     AdditionalTrainables = [new TimedFactory()],
 });
 var activity = silo.Services.GetRequiredService<TrialActivity>();
+var store = silo.Services.GetRequiredService<OrleansHpo.Grains.Checkpoints.ICheckpointStore>();
 var management = silo.GrainFactory.GetGrain<IManagementGrain>(0);
 var report = new List<object>();
 int seed = 0;
@@ -36,6 +38,7 @@ foreach (int kb in sizes)
     var resume = new List<double>();
     var read = new List<double>();
     var readHash = new List<double>();
+    var storeOpen = new List<double>();
     for (int r = 0; r < repeats + 1; r++) // the first round warms up and is dropped
     {
         seed++;
@@ -66,6 +69,12 @@ foreach (int kb in sizes)
         watch.Restart();
         _ = SHA256.HashData(File.ReadAllBytes(file));
         double readHashMs = watch.Elapsed.TotalMilliseconds;
+        watch.Restart();
+        using (var opened = store.TryOpen(snapshot.Checkpoint, out var problem) ?? throw new InvalidOperationException(problem))
+        {
+            _ = opened.Length;
+        }
+        double storeOpenMs = watch.Elapsed.TotalMilliseconds;
 
         long t0 = Stopwatch.GetTimestamp();
         await trial.Resume(2, 2);
@@ -83,6 +92,7 @@ foreach (int kb in sizes)
             resume.Add(Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds);
             read.Add(readMs);
             readHash.Add(readHashMs);
+            storeOpen.Add(storeOpenMs);
         }
         _ = bytes.Length;
     }
@@ -93,6 +103,7 @@ foreach (int kb in sizes)
         promotion_to_first_batch_ms_median = Median(resume),
         raw_read_ms_median = Median(read),
         read_and_sha256_ms_median = Median(readHash),
+        store_open_ms_median = Median(storeOpen),
         overhead_over_raw_read_ms = Math.Round(Median(resume) - Median(read), 2),
         samples_ms = resume.Select(v => Math.Round(v, 2)).ToArray(),
     });

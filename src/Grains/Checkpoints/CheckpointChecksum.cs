@@ -7,9 +7,12 @@ namespace OrleansHpo.Grains.Checkpoints;
 internal static class CheckpointChecksum
 {
     /// <summary>The stream rewound when its SHA-256 matches <paramref name="reference"/>; otherwise null and why.</summary>
-    public static Stream? Verify(MemoryStream memory, CheckpointRef reference, out string? problem)
+    public static Stream? Verify(MemoryStream memory, CheckpointRef reference, out string? problem) =>
+        Verify(memory, Convert.ToHexString(SHA256.HashData(memory.GetBuffer().AsSpan(0, (int)memory.Length))), reference, out problem);
+
+    /// <summary>As <see cref="Verify(MemoryStream, CheckpointRef, out string?)"/> with the bytes' SHA-256 already computed.</summary>
+    public static Stream? Verify(MemoryStream memory, string sha, CheckpointRef reference, out string? problem)
     {
-        var sha = Convert.ToHexString(SHA256.HashData(memory.GetBuffer().AsSpan(0, (int)memory.Length)));
         if (!string.Equals(sha, reference.Sha256, StringComparison.OrdinalIgnoreCase))
         {
             memory.Dispose();

@@ -95,19 +95,66 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
 
     public Stream? TryOpen(CheckpointRef reference, out string? problem)
     {
-        MemoryStream memory;
+        byte[] bytes;
+        string sha;
         try
         {
-            using var file = new FileStream(reference.Uri, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            memory = new MemoryStream(checked((int)Math.Max(0, file.Length)));
-            file.CopyTo(memory);
+            (bytes, sha) = ReadAndHash(reference.Uri);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             problem = $"checkpoint {reference.Uri} is missing";
             return null;
         }
-        return CheckpointChecksum.Verify(memory, reference, out problem);
+        return CheckpointChecksum.Verify(new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true), sha, reference, out problem);
+    }
+
+    /// <summary>Chunk size of <see cref="ReadAndHash"/>: large enough that handing a chunk to the hasher is cheap.</summary>
+    private const int HashChunk = 1 << 20;
+
+    /// <summary>
+    /// Reads the whole file and its SHA-256, hashing each chunk on the thread pool while the next one is read, so a
+    /// large checkpoint costs about its read time, not read + hash (docs/benchmarks.md, pause/resume cost).
+    /// </summary>
+    private static (byte[] Bytes, string Sha) ReadAndHash(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        var bytes = new byte[checked((int)file.Length)];
+        if (bytes.Length <= HashChunk)
+        {
+            // One chunk: nothing to overlap, a task would only add its scheduling cost.
+            file.ReadExactly(bytes);
+            return (bytes, Convert.ToHexString(SHA256.HashData(bytes)));
+        }
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Task hashed = Task.CompletedTask;
+        try
+        {
+            int read = 0;
+            while (read < bytes.Length)
+            {
+                int n = file.Read(bytes, read, Math.Min(HashChunk, bytes.Length - read));
+                if (n == 0)
+                {
+                    throw new IOException($"{path} ended after {read} of {bytes.Length} bytes");
+                }
+                int offset = read;
+                // In order, one chunk at a time, off this thread (never inline: the reader must not wait for the hasher).
+                hashed = hashed.ContinueWith(previous =>
+                {
+                    previous.GetAwaiter().GetResult();
+                    hash.AppendData(bytes, offset, n);
+                }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                read += n;
+            }
+        }
+        finally
+        {
+            // The hash object outlives every chunk handed to it, also when reading failed.
+            ((IAsyncResult)hashed).AsyncWaitHandle.WaitOne();
+        }
+        hashed.GetAwaiter().GetResult();
+        return (bytes, Convert.ToHexString(hash.GetHashAndReset()));
     }
 
     public void Delete(CheckpointRef reference) => TryDelete(reference.Uri);
