@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
-# Time to accuracy on fashion-mlp, 2 workers, 27 max epochs: ASHA promotion vs ASHA stopping vs random search (FIFO).
-# Scaled down from the issue's 15 minutes x 3 seeds to SECONDS (default 180) x 1 seed (searcher seed 3) to fit a
-# shared 2-core machine. Writes RESULTS/<name>/results.csv for each and the curve PNG via plot_time_to_accuracy.py.
+# Time to accuracy on fashion-mlp, 2 workers, 27 max epochs: ASHA promotion vs ASHA stopping vs random search (FIFO),
+# each with searcher seeds SEEDS. Scaled down from the issue's 15 minutes to SECONDS per run (default 180) to fit a
+# shared 2-core machine. Writes RESULTS/tta-<method>-s<seed>/, the curve PNG (`hpo compare`: median and 25/75 band
+# over the seeds) and a table of the best validation error every 30 s (tta_table.py).
+# Usage: bench/issue3/time-to-accuracy.sh [SECONDS] [RESULTS] [SEEDS] [PNG]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$here"
 seconds="${1:-180}"
 out="${2:-/tmp/hpo-tta}"
-./hpo run samples/fashion-mnist/asha-promotion.json --set config_space.epochs=27 --set name=tta-asha-promotion \
-  --set stop.max_wallclock_seconds="$seconds" --results-dir "$out" --overwrite --quiet
-./hpo run samples/fashion-mnist/asha-stopping.json --set name=tta-asha-stopping \
-  --set stop.max_wallclock_seconds="$seconds" --results-dir "$out" --overwrite --quiet
-./hpo run bench/issue3/random-fifo.json --set name=tta-random \
-  --set stop.max_wallclock_seconds="$seconds" --results-dir "$out" --overwrite --quiet
-python3 bench/issue3/plot_time_to_accuracy.py "$out" docs/time-to-accuracy-issue3.png tta-asha-promotion tta-asha-stopping tta-random
+seeds="${3:-1 2 3}"
+png="${4:-docs/time-to-accuracy-issue3.png}"
+for seed in $seeds; do
+  ./hpo run samples/fashion-mnist/asha-promotion.json --set config_space.epochs=27 --set name="tta-asha-promotion-s$seed" \
+    --set searcher.seed="$seed" --set stop.max_wallclock_seconds="$seconds" --results-dir "$out" --overwrite --quiet
+  ./hpo run samples/fashion-mnist/asha-stopping.json --set name="tta-asha-stopping-s$seed" \
+    --set searcher.seed="$seed" --set stop.max_wallclock_seconds="$seconds" --results-dir "$out" --overwrite --quiet
+  ./hpo run bench/issue3/random-fifo.json --set name="tta-random-s$seed" \
+    --set searcher.seed="$seed" --set stop.max_wallclock_seconds="$seconds" --results-dir "$out" --overwrite --quiet
+done
+./hpo compare 'tta-*' --results-dir "$out" --out "$png"
+python3 bench/issue3/tta_table.py "$out" "$seconds"
