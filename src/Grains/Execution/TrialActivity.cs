@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Orleans.Runtime;
 
 namespace OrleansHpo.Grains.Execution;
@@ -12,7 +11,7 @@ public sealed class TrialActivity
     /// <summary>How long a placement decision holds a slot when its activation never arrives (the call failed).</summary>
     internal static readonly TimeSpan ReservationTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<GrainId, long> _reserved = new();
+    private readonly Dictionary<GrainId, long> _reserved = [];
     private readonly Lock _gate = new();
     private int _activeTrials;
     private long _activations;
@@ -33,12 +32,9 @@ public sealed class TrialActivity
         long now = Environment.TickCount64;
         lock (_gate)
         {
-            foreach (var (id, expires) in _reserved)
+            foreach (var id in _reserved.Where(kv => kv.Value <= now).Select(kv => kv.Key).ToList())
             {
-                if (expires <= now)
-                {
-                    _reserved.TryRemove(id, out _);
-                }
+                _reserved.Remove(id);
             }
             if (_reserved.ContainsKey(trial) || ActiveTrials + _reserved.Count < slots)
             {
@@ -53,7 +49,7 @@ public sealed class TrialActivity
     {
         lock (_gate)
         {
-            _reserved.TryRemove(trial, out _);
+            _reserved.Remove(trial);
             Interlocked.Increment(ref _activeTrials);
         }
         Interlocked.Increment(ref _activations);

@@ -6,30 +6,7 @@ namespace OrleansHpo.Tests.Cli;
 /// <summary>The real <c>hpo</c> process: run, exit codes, crash and resume.</summary>
 public sealed class RunAndResumeTests
 {
-    private static string Spec(string dir, string name, int delayMs, int trials) 
-    {
-        var path = Path.Combine(dir, name + ".json");
-        File.WriteAllText(path, $$"""
-        {
-          "name": "{{name}}",
-          "trainable": "synthetic",
-          "config_space": {
-            "learning_rate": { "type": "loguniform", "lower": 0.0001, "upper": 1.0 },
-            "width": { "type": "randint", "lower": 8, "upper": 512, "log": true },
-            "epochs": 9,
-            "delay_ms": {{delayMs}}
-          },
-          "metric": "loss",
-          "mode": "min",
-          "max_resource_attr": "epochs",
-          "scheduler": { "type": "asha", "variant": "promotion", "grace_period": 1, "reduction_factor": 3 },
-          "searcher": { "type": "random", "seed": 3 },
-          "n_workers": 4,
-          "stop": { "max_trials_started": {{trials}} }
-        }
-        """);
-        return path;
-    }
+    private static string Spec(string dir, string name, int delayMs, int trials) => SyntheticAshaSpec.Write(dir, name, trials, delayMs, seed: 3);
 
     [Fact]
     public async Task Run_prints_best_and_writes_results_and_metadata()

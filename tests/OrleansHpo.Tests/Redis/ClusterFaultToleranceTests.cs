@@ -15,30 +15,7 @@ public sealed class ClusterFaultToleranceTests : IClassFixture<RedisFixture>
 
     public ClusterFaultToleranceTests(RedisFixture fixture) => _redis = fixture.Server;
 
-    private static string Spec(string dir, string name, int trials, int delayMs)
-    {
-        var path = Path.Combine(dir, name + ".json");
-        File.WriteAllText(path, $$"""
-        {
-          "name": "{{name}}",
-          "trainable": "synthetic",
-          "config_space": {
-            "learning_rate": { "type": "loguniform", "lower": 0.0001, "upper": 1.0 },
-            "width": { "type": "randint", "lower": 8, "upper": 512, "log": true },
-            "epochs": 9,
-            "delay_ms": {{delayMs}}
-          },
-          "metric": "loss",
-          "mode": "min",
-          "max_resource_attr": "epochs",
-          "scheduler": { "type": "asha", "variant": "promotion", "grace_period": 1, "reduction_factor": 3 },
-          "searcher": { "type": "random", "seed": 5 },
-          "n_workers": 4,
-          "stop": { "max_trials_started": {{trials}} }
-        }
-        """);
-        return path;
-    }
+    private static string Spec(string dir, string name, int trials, int delayMs) => SyntheticAshaSpec.Write(dir, name, trials, delayMs, seed: 5);
 
     internal static Process Client(SiloCluster cluster, params string[] args)
     {

@@ -14,6 +14,17 @@ namespace OrleansHpo.Tests.Redis;
 [Collection("redis-cluster")]
 public sealed partial class LocalClusterScriptTests : IDisposable
 {
+    /// <summary>scripts/local-cluster.sh of the checkout the tests were built from (the folder holding OrleansHpo.sln).</summary>
+    private static readonly Lazy<string> ScriptPath = new(() =>
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "OrleansHpo.sln")))
+        {
+            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("repository root not found");
+        }
+        return Path.Combine(root, "scripts", "local-cluster.sh");
+    });
+
     private readonly string _dir = HpoProcess.TempDir();
     private readonly Dictionary<string, string> _env;
 
@@ -124,13 +135,8 @@ public sealed partial class LocalClusterScriptTests : IDisposable
 
     private async Task<(int Code, string Output)> Script(TimeSpan timeout, params string[] args)
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "OrleansHpo.sln")))
-        {
-            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("repository root not found");
-        }
         var info = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(root, "scripts", "local-cluster.sh"));
+        info.ArgumentList.Add(ScriptPath.Value);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

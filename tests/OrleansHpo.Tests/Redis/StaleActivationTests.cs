@@ -20,33 +20,10 @@ public sealed partial class StaleActivationTests : IClassFixture<RedisFixture>
     [GeneratedRegex(@"Trial (\d+) starts, trains to epoch")]
     private static partial Regex StartLine();
 
-    private static string Spec(string dir, string name, int trials)
-    {
-        var path = Path.Combine(dir, name + ".json");
-        // Long epochs (the frozen run is mid-epoch when thawed) and a checkpoint after every epoch (so the first
-        // thing the thawed run does is a fenced checkpoint write).
-        File.WriteAllText(path, $$"""
-        {
-          "name": "{{name}}",
-          "trainable": "synthetic",
-          "config_space": {
-            "learning_rate": { "type": "loguniform", "lower": 0.0001, "upper": 1.0 },
-            "width": { "type": "randint", "lower": 8, "upper": 512, "log": true },
-            "epochs": 9,
-            "delay_ms": 700
-          },
-          "metric": "loss",
-          "mode": "min",
-          "max_resource_attr": "epochs",
-          "scheduler": { "type": "asha", "variant": "promotion", "grace_period": 1, "reduction_factor": 3 },
-          "searcher": { "type": "random", "seed": 11 },
-          "checkpoints": { "every_epoch": true },
-          "n_workers": 4,
-          "stop": { "max_trials_started": {{trials}} }
-        }
-        """);
-        return path;
-    }
+    // Long epochs (the frozen run is mid-epoch when thawed) and a checkpoint after every epoch (so the first thing the
+    // thawed run does is a fenced checkpoint write).
+    private static string Spec(string dir, string name, int trials) =>
+        SyntheticAshaSpec.Write(dir, name, trials, delayMs: 700, seed: 11, extra: "\n  \"checkpoints\": { \"every_epoch\": true },");
 
     [Fact]
     public async Task A_frozen_silo_thawed_after_its_trials_moved_writes_nothing()
