@@ -28,13 +28,23 @@ public static class HpoCli
         var nameArg = new Argument<string>("name") { Description = "Experiment name" };
         var cluster = new Option<string?>("--cluster") { Description = "Run on / ask a running cluster (redis://HOST:PORT) instead of an embedded silo; --results-dir must be a path the silos share" };
 
-        var run = new Command("run", "Run an experiment on an embedded silo or a cluster") { specArg, resultsDir, set, trainables, quiet, verbose, device, threads, overwrite, json, cluster };
-        run.SetAction((parse, ct) => Guard(error, () =>
-            Session(parse, output, quiet, verbose, trainables, device, threads, json, cluster).RunAsync(parse.GetValue(specArg)!, parse.GetValue(set) ?? [], parse.GetValue(resultsDir)!, parse.GetValue(overwrite), ct)));
+        var stopOnExit = new Option<bool>("--stop-on-exit") { Description = "With --cluster: Ctrl+C/SIGTERM to this client also stops the experiment (default: it goes on in the cluster)" };
 
-        var resume = new Command("resume", "Continue an interrupted experiment from its persisted state") { nameArg, resultsDir, trainables, quiet, verbose, device, threads, json, cluster };
-        resume.SetAction((parse, ct) => Guard(error, () =>
-            Session(parse, output, quiet, verbose, trainables, device, threads, json, cluster).ResumeAsync(parse.GetValue(nameArg)!, parse.GetValue(resultsDir)!, ct)));
+        var run = new Command("run", "Run an experiment on an embedded silo or a cluster") { specArg, resultsDir, set, trainables, quiet, verbose, device, threads, overwrite, json, cluster, stopOnExit };
+        run.SetAction((parse, ct) => Guard(error, async () =>
+        {
+            using var signals = TerminationSignals.Listen(error);
+            return await Session(parse, output, error, quiet, verbose, trainables, device, threads, json, cluster, stopOnExit, signals)
+                .RunAsync(parse.GetValue(specArg)!, parse.GetValue(set) ?? [], parse.GetValue(resultsDir)!, parse.GetValue(overwrite), ct);
+        }));
+
+        var resume = new Command("resume", "Continue an interrupted experiment from its persisted state") { nameArg, resultsDir, trainables, quiet, verbose, device, threads, json, cluster, stopOnExit };
+        resume.SetAction((parse, ct) => Guard(error, async () =>
+        {
+            using var signals = TerminationSignals.Listen(error);
+            return await Session(parse, output, error, quiet, verbose, trainables, device, threads, json, cluster, stopOnExit, signals)
+                .ResumeAsync(parse.GetValue(nameArg)!, parse.GetValue(resultsDir)!, ct);
+        }));
 
         var list = new Command("list", "List experiments in the results folder") { resultsDir, cluster };
         list.SetAction((parse, ct) => Guard(error, () => parse.GetValue(cluster) is { } c
@@ -69,18 +79,26 @@ public static class HpoCli
             return ExitCodes.BadInput;
         }
         var invocation = new InvocationConfiguration { Output = output, Error = error };
-        if (parseResult.CommandResult.Command.Name == "silo")
+        if (parseResult.CommandResult.Command.Name is "silo" or "run" or "resume")
         {
-            invocation.ProcessTerminationTimeout = null; // the silo host drains on SIGTERM itself
+            // The silo host drains on SIGTERM itself; run and resume handle SIGINT/SIGTERM with TerminationSignals.
+            invocation.ProcessTerminationTimeout = null;
         }
         return await parseResult.InvokeAsync(invocation);
     }
 
-    private static ExperimentSession Session(ParseResult parse, TextWriter output, Option<bool> quiet, Option<bool> verbose,
-        Option<string[]> trainables, Option<string?> device, Option<int?> threads, Option<bool> json, Option<string?> cluster) =>
-        new(output, parse.GetValue(quiet), parse.GetValue(verbose),
+    private static ExperimentSession Session(ParseResult parse, TextWriter output, TextWriter error, Option<bool> quiet, Option<bool> verbose,
+        Option<string[]> trainables, Option<string?> device, Option<int?> threads, Option<bool> json, Option<string?> cluster,
+        Option<bool> stopOnExit, TerminationSignals signals)
+    {
+        if (parse.GetValue(stopOnExit) && parse.GetValue(cluster) is null)
+        {
+            throw new UserError("--stop-on-exit applies to --cluster runs only (an embedded run always stops with its process)");
+        }
+        return new(output, error, parse.GetValue(quiet), parse.GetValue(verbose),
             ClientSettings.Load().With(parse.GetValue(trainables) ?? [], parse.GetValue(device), parse.GetValue(threads)), parse.GetValue(json))
-        { Cluster = parse.GetValue(cluster) };
+        { Cluster = parse.GetValue(cluster), StopOnExit = parse.GetValue(stopOnExit), Signals = signals };
+    }
 
     private static async Task<int> Guard(TextWriter error, Func<Task<int>> action)
     {

@@ -11,7 +11,7 @@ public static class Verbs
 
     public static int Best(TextWriter output, string root, string name)
     {
-        var m = Metadata(ResultsFolder.Existing(root, name));
+        var m = Metadata(ResultsFolder.WithMetadata(root, name));
         if (m["best"] is not { } best)
         {
             throw new UserError($"experiment '{name}' has no reports yet");

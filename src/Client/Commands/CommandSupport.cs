@@ -15,7 +15,7 @@ internal static class CommandSupport
     /// <summary>Loads experiment NAME from the results folder (unknown name: a user error listing the known ones).</summary>
     public static Experiment Load(string root, string name)
     {
-        var folder = ResultsFolder.Existing(root, name);
+        var folder = ResultsFolder.WithMetadata(root, name);
         return Experiment.Load(folder.Directory);
     }
 

@@ -36,6 +36,8 @@ public sealed class ExperimentState
     [Id(40)] public CheckpointAccountingState Checkpoints { get; set; } = new();
     /// <summary>Runs that retrained from scratch (checkpoint missing or corrupt): metadata num_retrained_from_scratch.</summary>
     [Id(24)] public int RetrainedFromScratch { get; set; }
+    /// <summary>The experiment ended because someone asked it to (RequestStop), not by a stop criterion: resume reopens it.</summary>
+    [Id(60)] public bool StoppedOnRequest { get; set; }
 }
 
 /// <summary>A trial in a worker slot: its run id, the epoch it trains to and its bracket.</summary>
