@@ -19,5 +19,5 @@ for seed in $seeds; do
   ./hpo run bench/time-to-accuracy/random-fifo.json --set name="tta-random-s$seed" \
     --set searcher.seed="$seed" --set stop.max_wallclock_seconds="$seconds" --results-dir "$out" --overwrite --quiet
 done
-./hpo compare 'tta-*' --results-dir "$out" --out "$png"
+./hpo compare 'tta-*' --aggregate --results-dir "$out" --out "$png"
 python3 bench/time-to-accuracy/tta_table.py "$out" "$seconds"
