@@ -226,6 +226,10 @@ public sealed class TrialGrain(
         {
             return TrialDecision.Stop;
         }
+        if (accepted.Count > 0)
+        {
+            logger.LogDebug("Trial {TrialId} run {RunId} recorded epochs {First}-{Last} on {Silo} (fence {Fence})", plan.TrialId, runId, accepted[0].Epoch, accepted[^1].Epoch, RuntimeIdentity, S.CheckpointFence);
+        }
         if (replaced is not null && replaced.Uri != S.Checkpoint?.Uri)
         {
             checkpoints.Delete(replaced);
@@ -354,7 +358,7 @@ public sealed class TrialGrain(
         var factory = registry.Get(plan.Trainable);
         var resumeFrom = S.LastEpoch;
         var run = new TrialRun(this.AsReference<ITrialGrain>(), plan, S.RunId, resumeFrom, S.Checkpoint, S.Milestone,
-            factory, checkpoints, workerOptions, logger, S.CheckpointFence);
+            factory, checkpoints, workerOptions, logger, S.CheckpointFence, RuntimeIdentity);
         _run = run;
         // Training runs outside grain turns; keep the activation alive while it does.
         DelayDeactivation(TimeSpan.FromDays(7));
