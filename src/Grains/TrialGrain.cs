@@ -405,5 +405,18 @@ public sealed class TrialGrain(
             DeactivateOnIdle();
             return false;
         }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            // The store is unreachable from this silo (a partition from Redis, a timeout): not the trial's fault, so
+            // it must not fail. This activation cannot know whether the write landed, so it stops like a stale one;
+            // the trial stays Running in the store and the experiment re-drives it from its persisted checkpoint
+            // once the store answers again (docs/cluster.md, fault tolerance).
+            _stale = true;
+            logger.LogWarning("Trial {Trial}: state write failed ({Message}); the run stops, the trial resumes from its last persisted checkpoint",
+                this.GetPrimaryKeyString(), e.GetBaseException().Message);
+            _run?.Cancel(detach: true);
+            DeactivateOnIdle();
+            return false;
+        }
     }
 }
