@@ -2,7 +2,7 @@
 # A cluster of separate hosts on this machine: Linux network namespaces joined by veth pairs to a bridge, on a private
 # subnet that exists only inside this machine (the bridge has no address, no namespace has a default route, no NAT).
 # Redis runs in one namespace, silo I in namespace PREFIX-sI (bound to and advertising its own address), the client in
-# another. Faults (nftables and tc netem inside the namespaces) make links cut, one-way, slow or lossy. Needs root.
+# another. Faults (nftables, tc tbf and a delaying relay inside the namespaces) make links cut, one-way, slow or lossy. Needs root.
 #
 #   scripts/netns-cluster.sh start N [-- silo options]   prints the hosts' addresses, then the --cluster URL (last line)
 #   scripts/netns-cluster.sh client CMD...               run CMD in the client namespace, e.g. ./hpo run SPEC --cluster URL
@@ -13,9 +13,9 @@
 #   cut-redis I        silo I cut off from Redis only; its peers and the client still reach it
 #   cut FROM TO        one direction only: packets from host FROM to host TO are dropped (TO -> FROM still flows)
 #   cut-client         the client cut off from the cluster (silos and Redis)
-#   delay HOST MS [JITTER_MS]   latency on HOST's link (egress), e.g. delay s2 100 50
-#   loss HOST PCT      packet loss on HOST's link, e.g. loss s1 5
-#   rate HOST RATE     bandwidth cap on HOST's link (tc syntax), e.g. rate s3 1mbit
+#   delay HOST MS [JITTER_MS]   latency on every connection to HOST (redis or sI), both directions, e.g. delay s2 100 50
+#   loss HOST PCT      packet loss on HOST's link, each direction, e.g. loss s1 5
+#   rate HOST RATE     bandwidth cap on HOST's outgoing link (tc tbf), e.g. rate s3 1mbit
 #   kill I | pause I | resume I | restart I     kill -9, SIGSTOP, SIGCONT, start again
 #   heal [HOST]
 # Names: namespaces, veths and the bridge all start with $HPO_NETNS_PREFIX (default hpons, at most 9 characters), so
@@ -126,17 +126,44 @@ nft_rule() {
   in_ns "$ns" nft add rule inet "$fault_table" "$chain" "$@"
 }
 
-# tc netem on the host's eth0 (egress); delay, loss and rate accumulate per host until heal.
-netem() {
-  local host="$1" key="$2"; shift 2
-  local ns state
-  ns="$(ns_of "$host")"; state="$dir/netem-$ns"
-  touch "$state"
-  grep -v "^$key " "$state" > "$state.tmp" || true
-  echo "$key $*" >> "$state.tmp"; mv "$state.tmp" "$state"
-  local args=()
-  while read -r line; do args+=($line); done < "$state"
-  in_ns "$ns" tc qdisc replace dev eth0 root netem "${args[@]}"
+# Latency: this kernel has no tc netem, so new TCP connections to the host's service ports are redirected (nftables,
+# prerouting) to a delaying relay in the host's namespace (bench/OrleansHpo.Bench.Netns, DelayRelay); established
+# connections are reset (ss -K) so they reconnect through it. Loss: nftables numgen drops. Rate: tc tbf.
+service_ports() { case "$1" in redis) echo "$redis_port" ;; client) die "the client has no service port; delay redis or a silo" ;; *) echo "$silo_port $gateway_port" ;; esac; }
+relay_dll() {
+  local dll="${HPO_RELAY_DLL:-$here/artifacts/netns/OrleansHpo.Bench.Netns.dll}"
+  if [ ! -f "$dll" ]; then
+    dotnet build "$here/bench/OrleansHpo.Bench.Netns/OrleansHpo.Bench.Netns.csproj" -c Release -o "$here/artifacts/netns" -nologo -v q -clp:ErrorsOnly >&2
+  fi
+  echo "$dll"
+}
+delay() {
+  local host="$1" ms="$2" jitter="${3:-0}" ns ip maps=() redirects="" port
+  ns="$(ns_of "$host")"; ip="$(ip_of "$host")"
+  heal_delay "$host"
+  for port in $(service_ports "$host"); do
+    maps+=(--map "$((port + 20000))=$ip:$port")
+    redirects+="tcp dport $port redirect to :$((port + 20000)); "
+  done
+  in_ns "$ns" setsid dotnet "$(relay_dll)" relay "${maps[@]}" --delay "$ms" --jitter "$jitter" >> "$dir/relay-$host.log" 2>&1 < /dev/null &
+  echo $! > "$dir/relay-$host.pid"
+  for _ in $(seq 1 100); do grep -q "relay listening" "$dir/relay-$host.log" 2>/dev/null && break; sleep 0.1; done
+  in_ns "$ns" nft -f - <<NFT
+table ip hpodelay {
+  chain pre { type nat hook prerouting priority -100; ${redirects} }
+}
+NFT
+  for port in $(service_ports "$host"); do in_ns "$ns" ss -K state established "( sport = :$port )" >/dev/null 2>&1 || true; done
+}
+heal_delay() {
+  local host="$1" ns port
+  ns="$(ns_of "$host")"
+  in_ns "$ns" nft delete table ip hpodelay 2>/dev/null || true
+  if alive "$dir/relay-$host.pid"; then
+    kill -TERM "$(cat "$dir/relay-$host.pid")" 2>/dev/null || true
+    for _ in $(seq 1 50); do alive "$dir/relay-$host.pid" || break; sleep 0.1; done
+  fi
+  rm -f "$dir/relay-$host.pid"
 }
 
 heal_host() {
@@ -144,7 +171,7 @@ heal_host() {
   ip netns list | grep -qw "^$ns" || return 0
   in_ns "$ns" nft delete table inet "$fault_table" 2>/dev/null || true
   in_ns "$ns" tc qdisc del dev eth0 root 2>/dev/null || true
-  rm -f "$dir/netem-$ns"
+  [ "$1" = client ] || heal_delay "$1"
 }
 
 hosts() { echo redis client; for i in $(seq 1 "$(silo_count)"); do echo "s$i"; done; }
@@ -174,7 +201,7 @@ stop_all() {
   for link in $(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E "^$prefix-(r|c|s[0-9]+|br)$" || true); do
     ip link delete "$link" 2>/dev/null || true
   done
-  rm -f "$dir"/netem-*
+  for f in "$dir"/relay-*.pid; do [ -e "$f" ] && alive "$f" && kill -9 "$(cat "$f")" 2>/dev/null; rm -f "$f"; done
 }
 
 cmd="${1:-}"; [ -n "$cmd" ] || usage; shift
@@ -209,7 +236,8 @@ case "$cmd" in
       ns="$(ns_of "$host")"
       if ip netns list | grep -qw "^$ns"; then
         faults="$(in_ns "$ns" nft list table inet "$fault_table" 2>/dev/null | grep -cE 'drop' || true)"
-        qdisc="$(in_ns "$ns" tc qdisc show dev eth0 2>/dev/null | grep -o 'netem.*' || true)"
+        qdisc="$(in_ns "$ns" tc qdisc show dev eth0 2>/dev/null | grep -o 'tbf.*' || true)"
+        if [ -f "$dir/relay-$host.pid" ]; then qdisc+=" delay-relay pid $(cat "$dir/relay-$host.pid")"; fi
         line="host $host namespace $ns address $(ip_of "$host") drop-rules ${faults:-0}${qdisc:+ $qdisc}"
       else
         line="host $host namespace $ns missing"
@@ -254,18 +282,19 @@ case "$cmd" in
     echo "cut the client from the cluster"
     ;;
   delay)
-    [[ "${2:-}" =~ ^[0-9]+$ ]] || usage
-    if [ -n "${3:-}" ]; then netem "$1" delay "${2}ms" "${3}ms" distribution normal; else netem "$1" delay "${2}ms"; fi
+    [[ "${2:-}" =~ ^[0-9]+$ ]] && [[ "${3:-0}" =~ ^[0-9]+$ ]] || usage
+    delay "$1" "$2" "${3:-0}"
     echo "delay $1 ${2}ms${3:+ +- ${3}ms}"
     ;;
   loss)
-    [[ "${2:-}" =~ ^[0-9]+(\.[0-9]+)?$ ]] || usage
-    netem "$1" loss "${2}%"
+    [[ "${2:-}" =~ ^[0-9]+$ ]] && [ "$2" -le 100 ] || die "loss: give a whole percentage, e.g. loss s1 5"
+    nft_rule "$(ns_of "$1")" in iifname eth0 numgen random mod 100 '<' "$2" drop
+    nft_rule "$(ns_of "$1")" out oifname eth0 numgen random mod 100 '<' "$2" drop
     echo "loss $1 ${2}%"
     ;;
   rate)
     [[ "${2:-}" =~ ^[0-9]+(bit|kbit|mbit|gbit)$ ]] || die "rate: give e.g. 1mbit, 500kbit"
-    netem "$1" rate "$2"
+    in_ns "$(ns_of "$1")" tc qdisc replace dev eth0 root tbf rate "$2" burst 32kbit latency 400ms
     echo "rate $1 $2"
     ;;
   heal)
