@@ -151,7 +151,7 @@ internal sealed class TrialRun
                 {
                     return;
                 }
-                _self.OnCheckpointLost(RunId, _resumeFrom, problem ?? "the checkpoint could not be read").GetAwaiter().GetResult();
+                Call(() => _self.OnCheckpointLost(RunId, _resumeFrom, problem ?? "the checkpoint could not be read"));
             }
             if (!ready)
             {
@@ -205,7 +205,7 @@ internal sealed class TrialRun
                         return;
                     }
                     long sent = Stopwatch.GetTimestamp();
-                    var decision = _self.OnEpochs(RunId, [.. pending], written).GetAwaiter().GetResult();
+                    var decision = Call(() => _self.OnEpochs(RunId, [.. pending], written));
                     if (_rungLevels.Contains(epoch))
                     {
                         HpoMetrics.DecisionLatency.Record(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
@@ -225,6 +225,15 @@ internal sealed class TrialRun
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             error = null;
+        }
+        catch (LostContactException e)
+        {
+            // The grain call timed out or its connection broke (a slow or cut link): infrastructure, not the
+            // trial's fault, so not a failure. The run ends; the trial stays Running and resumes from its last
+            // checkpoint when the experiment next reconciles it (docs/cluster.md, fault tolerance).
+            outcome = "lost contact";
+            _logger.LogWarning("Trial {TrialId}: run {RunId} lost contact with its trial grain ({Message}); it ends, the trial resumes from its last checkpoint",
+                _plan.TrialId, RunId, e.InnerException?.Message);
         }
         catch (StaleCheckpointWriteException e)
         {
@@ -270,10 +279,37 @@ internal sealed class TrialRun
             _plan.TrialId, RunId, finished, written?.Uri ?? "(unchanged)");
         if ((pending.Count > 0 || written is not null) && !Detached)
         {
-            _self.OnEpochs(RunId, [.. pending], written).GetAwaiter().GetResult();
+            Call(() => _self.OnEpochs(RunId, [.. pending], written));
         }
         HpoMetrics.TrialsDrained.Add(1);
     }
+
+    /// <summary>A call from the run to its grain; a timeout or broken connection becomes <see cref="LostContactException"/>.</summary>
+    private static void Call(Func<Task> call)
+    {
+        try
+        {
+            call().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (TransientRetry.IsTransient(e))
+        {
+            throw new LostContactException(e);
+        }
+    }
+
+    private static T Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return call().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (TransientRetry.IsTransient(e))
+        {
+            throw new LostContactException(e);
+        }
+    }
+
+    private sealed class LostContactException(Exception inner) : Exception(inner.Message, inner);
 
     private TrialContext Context(int start) => new(
         _plan.TrialId, Config(), start, _milestone,
