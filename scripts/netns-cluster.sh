@@ -17,6 +17,7 @@
 #   loss HOST PCT      packet loss on HOST's link, each direction, e.g. loss s1 5
 #   rate HOST RATE     bandwidth cap on HOST's outgoing link (tc tbf), e.g. rate s3 1mbit
 #   kill I | pause I | resume I | restart I     kill -9, SIGSTOP, SIGCONT, start again
+#   revive             start again every silo that exited (one declared dead by its peers stops itself)
 #   heal [HOST]
 # Names: namespaces, veths and the bridge all start with $HPO_NETNS_PREFIX (default hpons, at most 9 characters), so
 # `stop` removes exactly what `start` made. Subnet: $HPO_NETNS_SUBNET.0/24 (default 10.231.0); Redis .2, client .3,
@@ -35,7 +36,7 @@ bridge="$prefix-br"
 fault_table="hpofault"
 
 die() { echo "error: $*" >&2; exit 1; }
-usage() { sed -n '6,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '6,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [[ "$prefix" =~ ^[a-z][a-z0-9]{0,8}$ ]] || die "HPO_NETNS_PREFIX '$prefix': 1-9 lower-case letters/digits, starting with a letter (interface names are at most 15 characters)"
 [[ "$subnet" =~ ^10\.[0-9]{1,3}\.[0-9]{1,3}$ ]] || die "HPO_NETNS_SUBNET '$subnet': give the first three octets of a private 10.x.y subnet, e.g. 10.231.0"
@@ -323,6 +324,13 @@ case "$cmd" in
     start_silo "$i"
     wait_ready "$i"
     echo "restarted silo $i pid $(cat "$dir/silo$i.pid")"
+    ;;
+  revive)
+    # A supervisor's job (systemd Restart=always): start again every silo whose process has exited, e.g. one its
+    # peers declared dead during a partition (an Orleans silo that learns it was declared dead stops itself).
+    for i in $(seq 1 "$(silo_count)"); do
+      if ! alive "$dir/silo$i.pid"; then start_silo "$i"; wait_ready "$i"; echo "revived silo $i pid $(cat "$dir/silo$i.pid")"; fi
+    done
     ;;
   stop)
     stop_all

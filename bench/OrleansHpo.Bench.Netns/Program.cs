@@ -82,15 +82,28 @@ async Task<int> Chaos()
     var start = DateTime.UtcNow;
     var applied = new List<Fault>();
     var due = start;
+    int revived = 0;
+    void Revive()
+    {
+        // A silo its peers declared dead (a partition longer than failure detection) exits; a supervisor restarts it.
+        var output = cluster.Fault("revive");
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            revived++;
+            Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line} (it had exited: declared dead by its peers)");
+        }
+    }
     foreach (var step in schedule)
     {
         due += step.After;
         await Until(due); // the schedule itself, not synchronization
+        Revive();
         var at = DateTime.UtcNow;
         cluster.Fault(step.Command);
         await Until(at + step.Hold);
         cluster.Fault(step.Heal);
         var healed = DateTime.UtcNow;
+        Revive();
         applied.Add(new Fault(step.Kind, step.Target, at, healed));
         Console.WriteLine(FormattableString.Invariant($"{at:HH:mm:ss} {string.Join(' ', step.Command)} held {step.Hold.TotalSeconds:F0} s, {string.Join(' ', step.Heal)} at {healed:HH:mm:ss}"));
     }
@@ -99,7 +112,7 @@ async Task<int> Chaos()
     Console.WriteLine($"client exit {exit}");
     var result = Invariants.Check(Path.Combine(work, "results", "chaos"), [.. Enumerable.Range(1, silos).Select(cluster.SiloLog)], applied, day,
         TimeSpan.FromSeconds(30), tailWithoutReports: workers);
-    Console.WriteLine("faults by kind: " + string.Join(", ", FaultSchedule.Kinds.Select(k => $"{k} {applied.Count(f => f.Kind == k)}")));
+    Console.WriteLine("faults by kind: " + string.Join(", ", FaultSchedule.Kinds.Select(k => $"{k} {applied.Count(f => f.Kind == k)}")) + $"; silos revived after being declared dead: {revived}");
     var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(work, "results", "chaos", "metadata.json")))!;
     Console.WriteLine($"trials started {metadata["num_trials_started"]}, reports {metadata["num_reports"]}, status {metadata["status"]}");
     foreach (var line in result.Lines())
