@@ -3,6 +3,7 @@
 # Idempotent; called by setup.sh and test.sh. Needs root (or sudo) only when something is missing.
 #   dataset-fashion-mnist  real FashionMNIST IDX files under /usr/share/datasets/fashion-mnist/
 #   redis-server           clustering, grain state and reminders for multi-silo clusters
+#   iproute2, nftables     network namespaces, tc netem and firewall cuts for scripts/netns-cluster.sh
 #   azurite (npm)          Azure Blob Storage emulator, for the blob checkpoint store tests (--azurite)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +21,8 @@ command -v dotnet >/dev/null 2>&1 || {
 need=()
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v tc >/dev/null 2>&1 || need+=(iproute2)
+command -v nft >/dev/null 2>&1 || need+=(nftables)
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "installing: ${need[*]}"

@@ -226,6 +226,10 @@ public sealed class TrialGrain(
         {
             return TrialDecision.Stop;
         }
+        if (accepted.Count > 0)
+        {
+            logger.LogDebug("Trial {TrialId} run {RunId} recorded epochs {First}-{Last} on {Silo} (fence {Fence})", plan.TrialId, runId, accepted[0].Epoch, accepted[^1].Epoch, RuntimeIdentity, S.CheckpointFence);
+        }
         if (replaced is not null && replaced.Uri != S.Checkpoint?.Uri)
         {
             checkpoints.Delete(replaced);
@@ -354,7 +358,7 @@ public sealed class TrialGrain(
         var factory = registry.Get(plan.Trainable);
         var resumeFrom = S.LastEpoch;
         var run = new TrialRun(this.AsReference<ITrialGrain>(), plan, S.RunId, resumeFrom, S.Checkpoint, S.Milestone,
-            factory, checkpoints, workerOptions, logger, S.CheckpointFence);
+            factory, checkpoints, workerOptions, logger, S.CheckpointFence, RuntimeIdentity);
         _run = run;
         // Training runs outside grain turns; keep the activation alive while it does.
         DelayDeactivation(TimeSpan.FromDays(7));
@@ -397,6 +401,19 @@ public sealed class TrialGrain(
         {
             _stale = true;
             logger.LogWarning("Trial {Trial}: stale activation, stopping without writing ({Message})", this.GetPrimaryKeyString(), e.Message);
+            _run?.Cancel(detach: true);
+            DeactivateOnIdle();
+            return false;
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            // The store is unreachable from this silo (a partition from Redis, a timeout): not the trial's fault, so
+            // it must not fail. This activation cannot know whether the write landed, so it stops like a stale one;
+            // the trial stays Running in the store and the experiment re-drives it from its persisted checkpoint
+            // once the store answers again (docs/cluster.md, fault tolerance).
+            _stale = true;
+            logger.LogWarning("Trial {Trial}: state write failed ({Message}); the run stops, the trial resumes from its last persisted checkpoint",
+                this.GetPrimaryKeyString(), e.GetBaseException().Message);
             _run?.Cancel(detach: true);
             DeactivateOnIdle();
             return false;

@@ -47,6 +47,9 @@ public static class TransientRetry
         InconsistentStateException => true,
         SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or ConnectionFailedException or Orleans.Networking.Shared.SocketConnectionException => true,
         OrleansException o when o.Message.Contains("unavailable", StringComparison.OrdinalIgnoreCase) => true,
+        // The callee's silo could not reach the grain store (partitioned from Redis while its peers still see it;
+        // docs/cluster.md, separate hosts): its state was not written, so the call is safe to repeat once it can.
+        OrleansException o when o.Message.StartsWith("Error from storage provider", StringComparison.Ordinal) => true,
         AggregateException a when a.InnerException is { } inner => IsTransient(inner),
         _ => false,
     };

@@ -21,6 +21,7 @@ internal sealed class TrialRun
     private readonly int _resumeFrom;
     private readonly int _milestone;
     private readonly long _fence;
+    private readonly string _silo;
     private readonly ITrainableFactory _factory;
     private readonly ICheckpointStore _store;
     private readonly WorkerOptions _options;
@@ -34,9 +35,10 @@ internal sealed class TrialRun
 
     public TrialRun(
         ITrialGrain self, TrialPlan plan, int runId, int resumeFrom, CheckpointRef? checkpoint, int milestone,
-        ITrainableFactory factory, ICheckpointStore store, WorkerOptions options, ILogger logger, long fence = 0)
+        ITrainableFactory factory, ICheckpointStore store, WorkerOptions options, ILogger logger, long fence = 0, string silo = "")
     {
         _fence = fence;
+        _silo = silo;
         _self = self;
         _plan = plan;
         RunId = runId;
@@ -89,6 +91,11 @@ internal sealed class TrialRun
         HpoMetrics.TrialsRunning.Add(1);
         string? error = null;
         ITrainable? trainable = null;
+        // Begin and end of every run, with its silo and run id: the partition checker (bench/OrleansHpo.Chaos)
+        // checks from these lines that no two runs of a trial made progress at overlapping times.
+        string outcome = "cancelled";
+        _logger.LogInformation("Trial {TrialId} run {RunId} begins on {Silo} after epoch {ResumeFrom}, trains to {Milestone} (fence {Fence})",
+            _plan.TrialId, RunId, _silo, _resumeFrom, _milestone, _fence);
         try
         {
             if (_fence > 0)
@@ -144,7 +151,7 @@ internal sealed class TrialRun
                 {
                     return;
                 }
-                _self.OnCheckpointLost(RunId, _resumeFrom, problem ?? "the checkpoint could not be read").GetAwaiter().GetResult();
+                Call(() => _self.OnCheckpointLost(RunId, _resumeFrom, problem ?? "the checkpoint could not be read"));
             }
             if (!ready)
             {
@@ -166,6 +173,7 @@ internal sealed class TrialRun
                 if (_options.Drain.IsDraining)
                 {
                     // Graceful shutdown or time limit: checkpoint the last finished epoch, report it, end the run.
+                    outcome = "drained";
                     Drain(trainable, epoch - 1, start, lastCheckpoint, pending, written);
                     return;
                 }
@@ -197,7 +205,7 @@ internal sealed class TrialRun
                         return;
                     }
                     long sent = Stopwatch.GetTimestamp();
-                    var decision = _self.OnEpochs(RunId, [.. pending], written).GetAwaiter().GetResult();
+                    var decision = Call(() => _self.OnEpochs(RunId, [.. pending], written));
                     if (_rungLevels.Contains(epoch))
                     {
                         HpoMetrics.DecisionLatency.Record(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
@@ -207,6 +215,7 @@ internal sealed class TrialRun
                     sinceFlush.Restart();
                     if (decision != TrialDecision.Continue)
                     {
+                        outcome = decision.ToString();
                         return;
                     }
                 }
@@ -217,21 +226,33 @@ internal sealed class TrialRun
         {
             error = null;
         }
+        catch (LostContactException e)
+        {
+            // The grain call timed out or its connection broke (a slow or cut link): infrastructure, not the
+            // trial's fault, so not a failure. The run ends; the trial stays Running and resumes from its last
+            // checkpoint when the experiment next reconciles it (docs/cluster.md, fault tolerance).
+            outcome = "lost contact";
+            _logger.LogWarning("Trial {TrialId}: run {RunId} lost contact with its trial grain ({Message}); it ends, the trial resumes from its last checkpoint",
+                _plan.TrialId, RunId, e.InnerException?.Message);
+        }
         catch (StaleCheckpointWriteException e)
         {
             // A newer run of this trial owns it (its activation persisted a higher fence): stop without writing state.
             Detached = true;
+            outcome = "stale";
             _logger.LogWarning("Trial {TrialId}: stale run {RunId} stops without writing ({Message})", _plan.TrialId, RunId, e.Message);
         }
         catch (Exception e)
         {
             error = e.Message;
+            outcome = "failed";
             _logger.LogWarning(e, "Trial {TrialId} failed in run {RunId}", _plan.TrialId, RunId);
         }
         finally
         {
             trainable?.Dispose();
             HpoMetrics.TrialsRunning.Add(-1);
+            _logger.LogInformation("Trial {TrialId} run {RunId} ends on {Silo}: {Outcome}{Detached}", _plan.TrialId, RunId, _silo, outcome, Detached ? " (detached)" : "");
         }
 
         if (!Detached)
@@ -258,10 +279,37 @@ internal sealed class TrialRun
             _plan.TrialId, RunId, finished, written?.Uri ?? "(unchanged)");
         if ((pending.Count > 0 || written is not null) && !Detached)
         {
-            _self.OnEpochs(RunId, [.. pending], written).GetAwaiter().GetResult();
+            Call(() => _self.OnEpochs(RunId, [.. pending], written));
         }
         HpoMetrics.TrialsDrained.Add(1);
     }
+
+    /// <summary>A call from the run to its grain; a timeout or broken connection becomes <see cref="LostContactException"/>.</summary>
+    private static void Call(Func<Task> call)
+    {
+        try
+        {
+            call().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (TransientRetry.IsTransient(e))
+        {
+            throw new LostContactException(e);
+        }
+    }
+
+    private static T Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return call().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (TransientRetry.IsTransient(e))
+        {
+            throw new LostContactException(e);
+        }
+    }
+
+    private sealed class LostContactException(Exception inner) : Exception(inner.Message, inner);
 
     private TrialContext Context(int start) => new(
         _plan.TrialId, Config(), start, _milestone,
