@@ -170,7 +170,17 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
         }
         else
         {
-            await experiment.Start(request);
+            try
+            {
+                await experiment.Start(request);
+            }
+            catch (TimeoutException)
+            {
+                // Orleans' response timeout (30 s): the grain parses, persists and writes metadata.json with the spec.
+                throw new UserError($"experiment '{spec.Name}' did not start within the silo's 30 s response timeout; its spec is " +
+                    $"{spec.SourceJson.Length / 1e6:F1} MB, which the experiment parses and persists on start (and this machine may be overloaded). " +
+                    "Shorten long choice lists (a randint or uniform domain describes a range in a few bytes), then `hpo resume` or `hpo run --overwrite`");
+            }
         }
     }
 

@@ -227,6 +227,7 @@ public static class ExperimentPlots
         // Time starts when the experiment does (autoscale padding would put the axis at about -5 s).
         plot.Axes.AutoScale();
         plot.Axes.SetLimitsX(0, Math.Max(1, end) * 1.02);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true }; // trials are counted
         plot.Title("rung occupancy and promotions");
         plot.XLabel(TimeLabel([experiment]));
         plot.YLabel("trials");

@@ -22,9 +22,21 @@ public sealed class ClusterClientSignalTests : IClassFixture<RedisFixture>
     private static async Task<(int Code, string Output)> Signal(Process client, int signal, string csv, int rows)
     {
         await ClusterFaultToleranceTests.WaitFor(() => client.HasExited || ClusterFaultToleranceTests.ResultRows(csv) >= rows, Long, $"{rows} reports");
-        Assert.False(client.HasExited, "the client ended before the signal");
+        if (client.HasExited)
+        {
+            var (exit, text) = await ClusterFaultToleranceTests.Finish(client, TimeSpan.FromSeconds(10));
+            Assert.Fail($"the client ended (exit {exit}) before the signal:\n{text}");
+        }
         PosixSignal.Send(client.Id, signal);
         return await ClusterFaultToleranceTests.Finish(client, TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>The process-level spec with 2 workers and 400 ms epochs: long enough (about 10 s) to signal mid-run.</summary>
+    private static string Spec(string dir, string name, int trials, int seed)
+    {
+        var path = SyntheticAshaSpec.Write(dir, name, trials, 400, seed);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"n_workers\": 4", "\"n_workers\": 2", StringComparison.Ordinal));
+        return path;
     }
 
     [Fact]
@@ -35,7 +47,7 @@ public sealed class ClusterClientSignalTests : IClassFixture<RedisFixture>
         const int trials = 16;
 
         // 1. SIGINT: the client leaves, saying so; the experiment goes on without it.
-        var spec = SyntheticAshaSpec.Write(dir, "detach", trials, 100, seed: 7).Replace("\"n_workers\": 4", "\"n_workers\": 2", StringComparison.Ordinal);
+        var spec = Spec(dir, "detach", trials, seed: 7);
         var client = ClusterFaultToleranceTests.Client(cluster, "run", spec, "--cluster", _redis.Url, "--results-dir", dir);
         var (code, output) = await Signal(client, PosixSignal.SigInt, Path.Combine(dir, "detach", "results.csv"), 3);
         Assert.True(code == 130, $"exit {code}\n{output}");
@@ -47,7 +59,7 @@ public sealed class ClusterClientSignalTests : IClassFixture<RedisFixture>
         ClusterFaultToleranceTests.AssertComplete(dir, "detach", trials, await ClusterFaultToleranceTests.Finish(follow, Long));
 
         // 2. SIGTERM with --stop-on-exit: the experiment stops with the client; resume continues it to its budget.
-        spec = SyntheticAshaSpec.Write(dir, "owned", trials, 100, seed: 8).Replace("\"n_workers\": 4", "\"n_workers\": 2", StringComparison.Ordinal);
+        spec = Spec(dir, "owned", trials, seed: 8);
         client = ClusterFaultToleranceTests.Client(cluster, "run", spec, "--cluster", _redis.Url, "--results-dir", dir, "--stop-on-exit");
         (code, output) = await Signal(client, PosixSignal.SigTerm, Path.Combine(dir, "owned", "results.csv"), 3);
         Assert.True(code == 143, $"exit {code}\n{output}");
