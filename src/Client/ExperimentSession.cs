@@ -39,7 +39,7 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
         var experiment = silo.GrainFactory.GetGrain<IExperimentGrain>(spec.Name);
         if (silo.Remote && (await experiment.GetStatus()).Phase != ExperimentPhase.NotStarted)
         {
-            throw new UserError($"experiment '{spec.Name}' already exists on the cluster (its state is in the cluster's store): follow it with `hpo status {spec.Name} --cluster {Cluster}`, or run under another name with `--set name=NEW`");
+            throw new UserError($"experiment '{spec.Name}' already exists on the cluster (its state is in the cluster's store): follow it with `hpo status {spec.Name} --cluster {OrleansHpo.Silo.ClusterBackend.Parse(Cluster, "--cluster").Redacted}`, or run under another name with `--set name=NEW`");
         }
         await using var view = ProgressViews.Create(output, quiet, json, folder, spec);
         view.Message($"experiment {spec.Name}: {ExperimentMetadata.SchedulerName(spec)} on '{spec.Trainable}', {spec.NWorkers} workers, results in {folder.Directory}");
