@@ -10,8 +10,9 @@ using System.Text.RegularExpressions;
 //              recovery time (kill -> the last of its trials logs "recovers from" on a surviving silo, i.e. trains
 //              again); at the end: trials lost, duplicate (trial, epoch) reports, epochs recomputed per hit trial.
 //   throughput the same zero-delay synthetic spec on --silos N; trials/s and reports/s of the whole run.
-// usage: dotnet OrleansHpo.Bench.Cluster.dll chaos|throughput [--silos 3] [--duration 300] [--interval 60]
-//        [--delay-ms 200] [--trials 300] [--slots 2] [--hpo artifacts/hpo/hpo.dll]
+// usage: dotnet OrleansHpo.Bench.Cluster.dll chaos|throughput [--backend redis|azurite] [--silos 3] [--duration 300]
+//        [--interval 60] [--delay-ms 200] [--trials 300] [--slots 2] [--hpo artifacts/hpo/hpo.dll]
+// --backend: the cluster's store, a real redis-server or Azurite (Azure Storage), started on free loopback ports.
 var mode = args.Length > 0 ? args[0] : "chaos";
 string Opt(string name, string fallback)
 {
@@ -29,9 +30,10 @@ if (!File.Exists(hpo))
 var work = Path.Combine(Path.GetTempPath(), "hpo-bench-cluster", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
 Directory.CreateDirectory(work);
 var id = "bench" + Guid.NewGuid().ToString("N")[..8];
-Console.WriteLine($"# {mode}, {silos} silo(s), work folder {work}, load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
+var backend = Opt("backend", "redis");
+Console.WriteLine($"# {mode} on {backend}, {silos} silo(s), work folder {work}, load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
 
-using var cluster = new BenchCluster(work, id, silos, hpo, int.Parse(Opt("slots", mode == "throughput" ? "6" : "2"), CultureInfo.InvariantCulture));
+using var cluster = new BenchCluster(work, id, silos, hpo, int.Parse(Opt("slots", mode == "throughput" ? "6" : "2"), CultureInfo.InvariantCulture), backend);
 int code = mode switch
 {
     "chaos" => await Chaos(cluster),
@@ -43,7 +45,7 @@ return code;
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OrleansHpo.Bench.Cluster chaos|throughput [--silos N] [--duration S] [--interval S] [--delay-ms MS] [--trials N] [--slots N] [--hpo hpo.dll]");
+    Console.Error.WriteLine("usage: OrleansHpo.Bench.Cluster chaos|throughput [--backend redis|azurite] [--silos N] [--duration S] [--interval S] [--delay-ms MS] [--trials N] [--slots N] [--hpo hpo.dll]");
     return 2;
 }
 
@@ -111,7 +113,7 @@ async Task<int> Chaos(BenchCluster c)
         var survivors = Enumerable.Range(0, silos).Where(i => i != victim).ToArray();
         var offsets = survivors.ToDictionary(i => i, i => c.LogLength(i));
         var killedAt = c.Kill(victim);
-        var snapshot = Checkpoints.Newest(checkpoints); // the victim writes nothing more: what it had completed
+        var snapshot = Checkpoints.Newest(c.Store, c.ServiceId, "chaos", checkpoints); // the victim writes nothing more: what it had completed
         var detected = await c.WaitDead(victim, TimeSpan.FromSeconds(60));
         // Its trials: every "recovers from" a survivor logs after the kill (only a lost run is recovered).
         // Recovered = no new one for 5 s after the last (or 20 s after detection with none).
