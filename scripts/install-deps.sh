@@ -3,7 +3,8 @@
 # Idempotent; called by setup.sh and test.sh. Needs root (or sudo) only when something is missing.
 #   dataset-fashion-mnist  real FashionMNIST IDX files under /usr/share/datasets/fashion-mnist/
 #   redis-server           clustering, grain state and reminders for multi-silo clusters
-#   azurite (npm)          Azure Blob Storage emulator, for the blob checkpoint store tests (--azurite)
+#   azurite (npm)          Azure Storage emulator (blob + table): the Azure cluster backend's tests and
+#                          local-cluster.sh --backend azurite (--azurite)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 want_azurite=0
@@ -27,7 +28,7 @@ if [ "${#need[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-if [ "$want_azurite" -eq 1 ] && [ ! -x "$here/.tools/node_modules/.bin/azurite-blob" ]; then
+if [ "$want_azurite" -eq 1 ] && [ ! -x "$here/.tools/node_modules/.bin/azurite" ]; then
   echo "installing: azurite (npm, into .tools/)"
   mkdir -p "$here/.tools"
   npm install --prefix "$here/.tools" --no-audit --no-fund --silent azurite >/dev/null

@@ -15,13 +15,13 @@ internal sealed class BenchCluster : IDisposable
     private readonly long[] _logStart;
     private readonly List<Process> _clients = [];
 
-    public BenchCluster(string work, string id, int silos, string hpo, int slots, string backend)
+    public BenchCluster(string work, string id, int silos, string hpo, int slots, string backend, bool logRequests = false)
     {
         _work = work;
         _id = id;
         _hpo = hpo;
         _slots = slots;
-        _store = ClusterStoreServer.Start(backend);
+        _store = ClusterStoreServer.Start(backend, logRequests);
         _silos = new Process?[silos];
         _logStart = new long[silos];
         _siloPorts = [.. Enumerable.Range(0, silos).Select(_ => FreePorts.Next())];

@@ -10,6 +10,9 @@ using System.Text.RegularExpressions;
 //              recovery time (kill -> the last of its trials logs "recovers from" on a surviving silo, i.e. trains
 //              again); at the end: trials lost, duplicate (trial, epoch) reports, epochs recomputed per hit trial.
 //   throughput the same zero-delay synthetic spec on --silos N; trials/s and reports/s of the whole run.
+//   ops        storage operations per trial lifecycle: the store's own request counts and server-side time (Redis
+//              INFO commandstats; Azurite's request log) while --silos N idle for 30 s, then during a --trials N
+//              experiment; per trial = (run - idle rate x run time) / trials.
 // usage: dotnet OrleansHpo.Bench.Cluster.dll chaos|throughput [--backend redis|azurite] [--silos 3] [--duration 300]
 //        [--interval 60] [--delay-ms 200] [--trials 300] [--slots 2] [--hpo artifacts/hpo/hpo.dll]
 // --backend: the cluster's store, a real redis-server or Azurite (Azure Storage), started on free loopback ports.
@@ -33,11 +36,13 @@ var id = "bench" + Guid.NewGuid().ToString("N")[..8];
 var backend = Opt("backend", "redis");
 Console.WriteLine($"# {mode} on {backend}, {silos} silo(s), work folder {work}, load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
 
-using var cluster = new BenchCluster(work, id, silos, hpo, int.Parse(Opt("slots", mode == "throughput" ? "6" : "2"), CultureInfo.InvariantCulture), backend);
+using var cluster = new BenchCluster(work, id, silos, hpo, int.Parse(Opt("slots", mode == "throughput" ? "6" : "2"), CultureInfo.InvariantCulture), backend,
+    logRequests: mode == "ops");
 int code = mode switch
 {
     "chaos" => await Chaos(cluster),
     "throughput" => await Throughput(cluster),
+    "ops" => await Ops(cluster),
     _ => Usage(),
 };
 Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -84,6 +89,42 @@ async Task<int> Throughput(BenchCluster c)
     var seconds = clock.Elapsed.TotalSeconds;
     var rows = Results.Read(Path.Combine(work, "results", "tp", "results.csv"));
     Console.WriteLine($"client exit {exit}; {trials} trials, {rows.Count} reports in {seconds:F1} s (client start to exit): {trials / seconds:F2} trials/s, {rows.Count / seconds:F1} reports/s");
+    return exit;
+}
+
+async Task<int> Ops(BenchCluster c)
+{
+    int trials = int.Parse(Opt("trials", "60"), CultureInfo.InvariantCulture);
+    int delay = int.Parse(Opt("delay-ms", "100"), CultureInfo.InvariantCulture);
+    var spec = Spec("ops", delay, 9, 2 * silos, $"\"max_trials_started\": {trials}", everyEpoch: false);
+    var start = await StoreOperations.Snapshot(c.Store);
+    var idleClock = Stopwatch.StartNew();
+    await Task.Delay(TimeSpan.FromSeconds(30)); // the idle period measured, not synchronization
+    var idleEnd = await StoreOperations.Snapshot(c.Store);
+    double idleSeconds = idleClock.Elapsed.TotalSeconds;
+    var clock = Stopwatch.StartNew();
+    var exit = await c.RunClient(spec, TimeSpan.FromMinutes(20));
+    double runSeconds = clock.Elapsed.TotalSeconds;
+    var end = await StoreOperations.Snapshot(c.Store);
+    var idle = StoreOperations.Delta(idleEnd, start);
+    var run = StoreOperations.Delta(end, idleEnd);
+    var rows = Results.Read(Path.Combine(work, "results", "ops", "results.csv"));
+    var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(work, "results", "ops", "metadata.json")))!;
+    long idleCalls = idle.Values.Sum(k => k.Calls);
+    long runCalls = run.Values.Sum(k => k.Calls);
+    double perTrial = (runCalls - idleCalls / idleSeconds * runSeconds) / trials;
+    Console.WriteLine(FormattableString.Invariant(
+        $"client exit {exit}; {trials} trials, {rows.Count} reports, {metadata["num_promotions"]} promotions in {runSeconds:F1} s; idle: {idleCalls / idleSeconds:F1} requests/s"));
+    Console.WriteLine(FormattableString.Invariant(
+        $"requests during the run: {runCalls} ({runCalls / runSeconds:F1}/s); per trial, idle traffic removed: {perTrial:F1}; per report: {(runCalls - idleCalls / idleSeconds * runSeconds) / Math.Max(1, rows.Count):F2}; " +
+        $"mean server time {run.Values.Sum(k => k.TotalMs) / Math.Max(1, runCalls):F2} ms"));
+    Console.WriteLine("| request | during the run | per trial | mean server time (ms) | idle (per s) |");
+    Console.WriteLine("| --- | --- | --- | --- | --- |");
+    foreach (var (kind, k) in run.OrderByDescending(kv => kv.Value.Calls))
+    {
+        Console.WriteLine(FormattableString.Invariant(
+            $"| {kind} | {k.Calls} | {(double)k.Calls / trials:F2} | {k.TotalMs / k.Calls:F2} | {(idle.TryGetValue(kind, out var i) ? i.Calls / idleSeconds : 0):F2} |"));
+    }
     return exit;
 }
 

@@ -20,19 +20,24 @@ public sealed class AzuriteServer : ClusterStoreServer
 
     private readonly Process _process;
 
-    public AzuriteServer() : base("azurite")
+    public AzuriteServer(bool logRequests = false) : base("azurite")
     {
         var executable = FindExecutable();
+        RequestLog = logRequests ? Path.Combine(Directory, "azurite-debug.log") : null;
         for (int attempt = 1; ; attempt++)
         {
             BlobPort = FreePorts.Next();
             TablePort = FreePorts.Next();
             var queuePort = FreePorts.Next();
-            var process = Launch(executable, Directory,
+            string[] args =
+            [
                 "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(CultureInfo.InvariantCulture),
                 "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(CultureInfo.InvariantCulture),
                 "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(CultureInfo.InvariantCulture),
-                "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--disableTelemetry");
+                "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--disableTelemetry",
+                .. RequestLog is null ? Array.Empty<string>() : ["--debug", RequestLog],
+            ];
+            var process = Launch(executable, Directory, args);
             if (FreePorts.WaitAccepting(process, TimeSpan.FromSeconds(60), BlobPort, TablePort))
             {
                 _process = process;
@@ -53,6 +58,9 @@ public sealed class AzuriteServer : ClusterStoreServer
     public int TablePort { get; private set; }
 
     public string ConnectionString { get; }
+
+    /// <summary>Azurite's debug log (one "...StorageContextMiddleware: RequestMethod=..." line per request), when asked for.</summary>
+    public string? RequestLog { get; }
 
     /// <summary>The connection string by the name of the variable holding it, as a user keeps a key out of command lines.</summary>
     public override string ClusterArgument => "azure:" + ConnectionVariable;

@@ -34,10 +34,13 @@ public abstract class ClusterStoreServer : IDisposable
     /// <summary>Whether the membership table says the silo with silo port <paramref name="siloPort"/> (its newest generation) is dead.</summary>
     public abstract Task<bool> IsDeadAsync(string clusterId, int siloPort);
 
-    public static ClusterStoreServer Start(string backend) => backend switch
+    /// <param name="backend">"redis" or "azurite".</param>
+    /// <param name="logRequests">Azurite: write its debug log (every request) to <see cref="AzuriteServer.RequestLog"/>,
+    /// for the storage-operations benchmark; slows it down.</param>
+    public static ClusterStoreServer Start(string backend, bool logRequests = false) => backend switch
     {
         "redis" => new RedisServer(),
-        "azurite" => new AzuriteServer(),
+        "azurite" => new AzuriteServer(logRequests),
         _ => throw new ArgumentException($"unknown backend '{backend}'; use one of {string.Join(", ", Backends)}", nameof(backend)),
     };
 
