@@ -21,7 +21,7 @@ internal static partial class Checkpoints
         {
             return newest;
         }
-        foreach (var blob in container.GetBlobs(prefix: $"{serviceId}/{experiment}/"))
+        foreach (var blob in container.GetBlobs(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{serviceId}/{experiment}/", default))
         {
             Add(newest, blob.Name);
         }

@@ -115,9 +115,10 @@ async Task<int> Ops(BenchCluster c)
     double perTrial = (runCalls - idleCalls / idleSeconds * runSeconds) / trials;
     Console.WriteLine(FormattableString.Invariant(
         $"client exit {exit}; {trials} trials, {rows.Count} reports, {metadata["num_promotions"]} promotions in {runSeconds:F1} s; idle: {idleCalls / idleSeconds:F1} requests/s"));
+    double perReport = (runCalls - idleCalls / idleSeconds * runSeconds) / Math.Max(1, rows.Count);
+    double meanMs = run.Values.Sum(k => k.TotalMs) / Math.Max(1, runCalls);
     Console.WriteLine(FormattableString.Invariant(
-        $"requests during the run: {runCalls} ({runCalls / runSeconds:F1}/s); per trial, idle traffic removed: {perTrial:F1}; per report: {(runCalls - idleCalls / idleSeconds * runSeconds) / Math.Max(1, rows.Count):F2}; " +
-        $"mean server time {run.Values.Sum(k => k.TotalMs) / Math.Max(1, runCalls):F2} ms"));
+        $"requests during the run: {runCalls} ({runCalls / runSeconds:F1}/s); per trial, idle traffic removed: {perTrial:F1}; per report: {perReport:F2}; mean server time {meanMs:F2} ms"));
     Console.WriteLine("| request | during the run | per trial | mean server time (ms) | idle (per s) |");
     Console.WriteLine("| --- | --- | --- | --- | --- |");
     foreach (var (kind, k) in run.OrderByDescending(kv => kv.Value.Calls))

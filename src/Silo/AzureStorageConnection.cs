@@ -154,10 +154,39 @@ public sealed partial class AzureStorageConnection
     }
 
     /// <summary>
-    /// Fails within <paramref name="timeout"/> when the account cannot be reached or refuses the credentials: one Table
-    /// query and one container listing, without the SDK's long retries. The message names the setting, not the key.
+    /// Fails fast when the account is unreachable or refuses the credentials: one Table query and one container
+    /// listing, without the SDK's long retries. Refused connections, unknown hosts and 401/403 fail at once; a store
+    /// that accepts the connection but is slow to answer (a loaded emulator, a throttled account) is asked again, each
+    /// try limited to <paramref name="timeout"/>, until <paramref name="timeout"/> x 6 has passed. The message names the
+    /// setting, not the key.
     /// </summary>
     public async Task CheckReachableAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + timeout * 6;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await CheckOnceAsync(timeout, cancellationToken);
+                return;
+            }
+            catch (SlowStoreException e) when (DateTime.UtcNow + timeout < deadline)
+            {
+                _ = e; // answered too slowly: ask again while the overall limit allows
+            }
+            catch (SlowStoreException e)
+            {
+                throw new FormatException($"{Setting}: the {e.Service} service of {Description} did not answer in {attempt} tries of {timeout.TotalSeconds:F0} s; is the storage account (or Azurite) running and the endpoint right?");
+            }
+        }
+    }
+
+    private sealed class SlowStoreException(string service) : Exception(service)
+    {
+        public string Service { get; } = service;
+    }
+
+    private async Task CheckOnceAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
@@ -186,9 +215,24 @@ public sealed partial class AzureStorageConnection
             {
                 throw;
             }
-            var why = e is OperationCanceledException ? $"no answer in {timeout.TotalSeconds:F0} s" : $"{e.GetType().Name}: {FirstLine(e.Message)}";
-            throw new FormatException($"{Setting}: cannot reach the {service} service of {Description} ({why}); is the storage account (or Azurite) running and the endpoint right?");
+            if (e is OperationCanceledException || IsTimeout(e))
+            {
+                throw new SlowStoreException(service);
+            }
+            throw new FormatException($"{Setting}: cannot reach the {service} service of {Description} ({e.GetType().Name}: {FirstLine(e.Message)}); is the storage account (or Azurite) running and the endpoint right?");
         }
+    }
+
+    private static bool IsTimeout(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is TimeoutException or TaskCanceledException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();

@@ -61,7 +61,7 @@ public static class ClusterSiloHost
         Settings also come from appsettings.json ("Cluster" section) and HPO_Cluster__KEY variables.
         """;
 
-    /// <summary>How long a silo waits for its Azure Storage account to answer at start-up before it exits with code 2.</summary>
+    /// <summary>How long one start-up check of the Azure Storage account may take (a slow store is asked again, up to 6 times the limit, before exit code 2).</summary>
     public static readonly TimeSpan StoreCheckTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Logged once the silo has joined its cluster and every hosted service has started.</summary>
