@@ -80,7 +80,7 @@ internal static partial class StoreOperations
 
     /// <summary>after - before, per kind.</summary>
     public static Dictionary<string, Kind> Delta(Dictionary<string, Kind> after, Dictionary<string, Kind> before) =>
-        after.Select(kv => (kv.Key, Calls: kv.Value.Calls - before.GetValueOrDefault(kv.Key)?.Calls ?? 0, Ms: kv.Value.TotalMs - (before.GetValueOrDefault(kv.Key)?.TotalMs ?? 0)))
+        after.Select(kv => (kv.Key, Calls: kv.Value.Calls - (before.GetValueOrDefault(kv.Key)?.Calls ?? 0), Ms: kv.Value.TotalMs - (before.GetValueOrDefault(kv.Key)?.TotalMs ?? 0)))
             .Where(k => k.Calls > 0)
             .ToDictionary(k => k.Key, k => new Kind(k.Calls, k.Ms));
 }
