@@ -4,7 +4,8 @@
 #   dataset-fashion-mnist  real FashionMNIST IDX files under /usr/share/datasets/fashion-mnist/
 #   redis-server           clustering, grain state and reminders for multi-silo clusters
 #   iproute2, nftables     network namespaces, tc netem and firewall cuts for scripts/netns-cluster.sh
-#   azurite (npm)          Azure Blob Storage emulator, for the blob checkpoint store tests (--azurite)
+#   azurite (npm)          Azure Storage emulator (blob + table): the Azure cluster backend's tests and
+#                          local-cluster.sh --backend azurite (--azurite)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 want_azurite=0
@@ -30,7 +31,7 @@ if [ "${#need[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-if [ "$want_azurite" -eq 1 ] && [ ! -x "$here/.tools/node_modules/.bin/azurite-blob" ]; then
+if [ "$want_azurite" -eq 1 ] && [ ! -x "$here/.tools/node_modules/.bin/azurite" ]; then
   echo "installing: azurite (npm, into .tools/)"
   mkdir -p "$here/.tools"
   npm install --prefix "$here/.tools" --no-audit --no-fund --silent azurite >/dev/null

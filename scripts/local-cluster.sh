@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# A cluster on this machine: redis-server plus N OrleansHpo silos on loopback, each with its own ports, log and pid file.
-#   scripts/local-cluster.sh start N [-- extra silo options]   prints redis://127.0.0.1:PORT (pass it to --cluster)
-#   scripts/local-cluster.sh status                            one line per process: "silo 1 pid N ..." / "redis pid N ..."
-#   scripts/local-cluster.sh stop                              ends exactly the processes it started (by pid)
-#   scripts/local-cluster.sh kill I                            kill -9 silo I (chaos); scripts/local-cluster.sh restart I
-# State (pids, logs, Redis AOF) lives in $HPO_CLUSTER_DIR (default: .cluster/ in the repository).
-# Ports: redis $HPO_REDIS_PORT (default 6390), silo I: 11110+I, gateway I: 30000+I (override with HPO_SILO_PORT_BASE, HPO_GATEWAY_PORT_BASE).
+# A cluster on this machine: a store (redis-server, or Azurite for Azure Storage) plus N OrleansHpo silos on loopback,
+# each with its own ports, log and pid file.
+#   scripts/local-cluster.sh start N [--backend redis|azurite] [-- extra silo options]
+#                                    prints what to pass to --cluster: redis://127.0.0.1:PORT or azure:CONNECTION-STRING
+#   scripts/local-cluster.sh status  one line per process: "silo 1 pid N ..." / "redis pid N ..." / "azurite pid N ..."
+#   scripts/local-cluster.sh stop    ends exactly the processes it started (by pid)
+#   scripts/local-cluster.sh kill I  kill -9 silo I (chaos); scripts/local-cluster.sh restart I
+# State (pids, logs, Redis AOF, Azurite's data) lives in $HPO_CLUSTER_DIR (default: .cluster/ in the repository).
+# Ports: redis $HPO_REDIS_PORT (default 6390); Azurite blob/table/queue $HPO_AZURITE_PORT, +1, +2 (default 10000);
+# silo I: 11110+I, gateway I: 30000+I (override with HPO_SILO_PORT_BASE, HPO_GATEWAY_PORT_BASE).
+# Azurite's account key is its public development key (not a secret); the silos get the connection string from the
+# environment (HPO_AZURITE_CONNECTION), not on their command line.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="${HPO_CLUSTER_DIR:-$here/.cluster}"
@@ -14,10 +19,15 @@ silo_base="${HPO_SILO_PORT_BASE:-11110}"
 gateway_base="${HPO_GATEWAY_PORT_BASE:-30000}"
 slots="${HPO_SILO_SLOTS:-2}"
 hpo_dll="${HPO_DLL:-$here/artifacts/hpo/hpo.dll}"
+azurite_port="${HPO_AZURITE_PORT:-10000}"
+# Azurite's well-known development account (documented by Azurite; not a secret).
+azurite_key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+azurite_connection="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$azurite_key;BlobEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((azurite_port + 1))/devstoreaccount1;"
+backend() { cat "$dir/backend" 2>/dev/null || echo redis; }
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-usage() { echo "usage: $0 start N [-- silo options] | stop | status | kill I | restart I" >&2; exit 2; }
+usage() { echo "usage: $0 start N [--backend redis|azurite] [-- silo options] | stop | status | kill I | restart I" >&2; exit 2; }
 
 start_redis() {
   if ! command -v redis-server >/dev/null 2>&1; then
@@ -37,6 +47,25 @@ start_redis() {
   exit 1
 }
 
+start_azurite() {
+  local azurite="$here/.tools/node_modules/.bin/azurite"
+  [ -x "$azurite" ] || "$here/scripts/install-deps.sh" --azurite
+  mkdir -p "$dir/azurite"
+  if alive "$dir/azurite.pid"; then return; fi
+  # Blob and Table on loopback (Azurite's one program also serves Queue; it gets the next port, unused); data on disk.
+  setsid "$azurite" --blobHost 127.0.0.1 --blobPort "$azurite_port" --tableHost 127.0.0.1 --tablePort $((azurite_port + 1)) \
+    --queueHost 127.0.0.1 --queuePort $((azurite_port + 2)) --location "$dir/azurite" --skipApiVersionCheck --disableTelemetry \
+    >> "$dir/azurite.log" 2>&1 < /dev/null &
+  echo $! > "$dir/azurite.pid"
+  for _ in $(seq 1 300); do
+    if (echo > "/dev/tcp/127.0.0.1/$((azurite_port + 1))") 2>/dev/null && (echo > "/dev/tcp/127.0.0.1/$azurite_port") 2>/dev/null; then return; fi
+    if ! alive "$dir/azurite.pid"; then break; fi
+    sleep 0.1
+  done
+  echo "error: Azurite did not listen on 127.0.0.1:$azurite_port/$((azurite_port + 1)); see $dir/azurite.log" >&2
+  exit 1
+}
+
 start_silo() {
   local i="$1"; shift
   if alive "$dir/silo$i.pid"; then return; fi
@@ -44,7 +73,9 @@ start_silo() {
   [ -f "$dir/silo-options" ] && mapfile -t extra < "$dir/silo-options"
   # setsid: the silo gets its own process group, so a Ctrl+C in this shell does not reach it.
   if [ -f "$dir/silo$i.log" ]; then wc -c < "$dir/silo$i.log"; else echo 0; fi > "$dir/silo$i.logstart"
-  setsid dotnet "$hpo_dll" silo --redis "redis://127.0.0.1:$redis_port" --silo-port $((silo_base + i)) --gateway-port $((gateway_base + i)) \
+  local store=(--cluster "redis://127.0.0.1:$redis_port")
+  [ "$(backend)" = azurite ] && store=(--cluster azure:HPO_AZURITE_CONNECTION)
+  HPO_AZURITE_CONNECTION="$azurite_connection" setsid dotnet "$hpo_dll" silo "${store[@]}" --silo-port $((silo_base + i)) --gateway-port $((gateway_base + i)) \
     --address 127.0.0.1 --name "silo$i" --slots "$slots" --fast-failure-detection "${extra[@]}" >> "$dir/silo$i.log" 2>&1 < /dev/null &
   echo $! > "$dir/silo$i.pid"
 }
@@ -71,18 +102,29 @@ wait_ready() {
 case "${1:-}" in
   start)
     n="${2:-}"; [[ "$n" =~ ^[1-9][0-9]*$ ]] || usage
-    shift 2; [ "${1:-}" = "--" ] && shift
+    shift 2
+    chosen=redis
+    if [ "${1:-}" = "--backend" ]; then
+      chosen="${2:-}"; shift 2 || usage
+    elif [[ "${1:-}" == --backend=* ]]; then
+      chosen="${1#--backend=}"; shift
+    fi
+    case "$chosen" in redis|azurite) ;; *) echo "error: --backend '$chosen': use redis or azurite" >&2; exit 2 ;; esac
+    [ "${1:-}" = "--" ] && shift
     mkdir -p "$dir"
+    echo "$chosen" > "$dir/backend"
     printf '%s\n' "$@" | grep -v '^$' > "$dir/silo-options" || true
     if [ ! -f "$hpo_dll" ] || [ -z "${HPO_DLL:-}" ]; then "$here/hpo" --help >/dev/null; fi
-    start_redis
+    if [ "$chosen" = azurite ]; then start_azurite; else start_redis; fi
     for i in $(seq 1 "$n"); do start_silo "$i"; done
     echo "$n" > "$dir/silos"
     for i in $(seq 1 "$n"); do wait_ready "$i"; done
-    echo "redis://127.0.0.1:$redis_port"
+    if [ "$chosen" = azurite ]; then echo "azure:$azurite_connection"; else echo "redis://127.0.0.1:$redis_port"; fi
     ;;
   status)
-    if alive "$dir/redis.pid"; then echo "redis pid $(cat "$dir/redis.pid") port $redis_port log $dir/redis.log"; else echo "redis not running"; fi
+    if [ "$(backend)" = azurite ]; then
+      if alive "$dir/azurite.pid"; then echo "azurite pid $(cat "$dir/azurite.pid") blob-port $azurite_port table-port $((azurite_port + 1)) data $dir/azurite log $dir/azurite.log"; else echo "azurite not running"; fi
+    elif alive "$dir/redis.pid"; then echo "redis pid $(cat "$dir/redis.pid") port $redis_port log $dir/redis.log"; else echo "redis not running"; fi
     for f in "$dir"/silo*.pid; do
       [ -e "$f" ] || continue
       i="${f##*/silo}"; i="${i%.pid}"
@@ -117,6 +159,12 @@ case "${1:-}" in
       for _ in $(seq 1 100); do alive "$dir/redis.pid" || break; sleep 0.1; done
     fi
     rm -f "$dir/redis.pid"
+    if alive "$dir/azurite.pid"; then
+      kill -TERM "$(cat "$dir/azurite.pid")"
+      for _ in $(seq 1 100); do alive "$dir/azurite.pid" || break; sleep 0.1; done
+      if alive "$dir/azurite.pid"; then kill -9 "$(cat "$dir/azurite.pid")"; fi
+    fi
+    rm -f "$dir/azurite.pid"
     echo "stopped"
     ;;
   *) usage ;;

@@ -1,37 +1,31 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using OrleansHpo.Testing;
 
-/// <summary>redis-server and N silo processes on loopback, each silo logging to its own file; ended by pid.</summary>
+/// <summary>A store (redis-server or Azurite) and N silo processes on loopback, each silo logging to its own file; ended by pid.</summary>
 internal sealed class BenchCluster : IDisposable
 {
     private readonly string _work;
     private readonly string _id;
     private readonly string _hpo;
     private readonly int _slots;
-    private readonly Process _redis;
+    private readonly ClusterStoreServer _store;
     private readonly Process?[] _silos;
     private readonly int[] _siloPorts;
     private readonly int[] _gatewayPorts;
     private readonly long[] _logStart;
     private readonly List<Process> _clients = [];
 
-    public BenchCluster(string work, string id, int silos, string hpo, int slots)
+    public BenchCluster(string work, string id, int silos, string hpo, int slots, string backend, bool logRequests = false)
     {
         _work = work;
         _id = id;
         _hpo = hpo;
         _slots = slots;
-        RedisPort = FreePort();
-        var redisDir = Path.Combine(work, "redis");
-        Directory.CreateDirectory(redisDir);
-        _redis = Shell($"exec redis-server --port {RedisPort} --bind 127.0.0.1 --dir '{redisDir}' --appendonly yes --appendfsync always --save '' > '{work}/redis.log' 2>&1");
-        Wait(() => Accepts(RedisPort), TimeSpan.FromSeconds(20), "redis-server");
+        _store = ClusterStoreServer.Start(backend, logRequests);
         _silos = new Process?[silos];
         _logStart = new long[silos];
-        _siloPorts = [.. Enumerable.Range(0, silos).Select(_ => FreePort())];
-        _gatewayPorts = [.. Enumerable.Range(0, silos).Select(_ => FreePort())];
+        _siloPorts = [.. Enumerable.Range(0, silos).Select(_ => FreePorts.Next())];
+        _gatewayPorts = [.. Enumerable.Range(0, silos).Select(_ => FreePorts.Next())];
         for (int i = 0; i < silos; i++)
         {
             Start(i);
@@ -42,9 +36,9 @@ internal sealed class BenchCluster : IDisposable
         }
     }
 
-    public int RedisPort { get; }
+    public ClusterStoreServer Store => _store;
 
-    public string Url => $"redis://127.0.0.1:{RedisPort}";
+    public string ServiceId => _id;
 
     private static string ReadFrom(string path, long offset)
     {
@@ -60,7 +54,7 @@ internal sealed class BenchCluster : IDisposable
         // Same switches as scripts/local-cluster.sh (fast failure detection) plus a 1 s reconcile interval.
         _silos[i]?.Dispose();
         _logStart[i] = File.Exists(LogPath(i)) ? new FileInfo(LogPath(i)).Length : 0;
-        _silos[i] = Shell($"exec dotnet '{_hpo}' silo --redis {Url} --cluster-id {_id} --service-id {_id} --silo-port {_siloPorts[i]} " +
+        _silos[i] = Shell($"exec dotnet '{_hpo}' silo --cluster '{_store.ClusterArgument}' --cluster-id {_id} --service-id {_id} --silo-port {_siloPorts[i]} " +
             $"--gateway-port {_gatewayPorts[i]} --name silo{i} --slots {_slots} --fast-failure-detection --reconcile-interval 00:00:01 " +
             $"--reminder-period 00:00:02 >> '{LogPath(i)}' 2>&1");
     }
@@ -88,38 +82,21 @@ internal sealed class BenchCluster : IDisposable
         return at;
     }
 
-    /// <summary>Polls the Redis membership table (hash SERVICE/members/CLUSTER) until silo i's row says Dead (6).</summary>
+    /// <summary>Polls the store's membership table until silo i's newest row says Dead.</summary>
     public async Task<DateTime> WaitDead(int i, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        var port = $":{_siloPorts[i]}@";
         while (DateTime.UtcNow < deadline)
         {
-            var info = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var a in new[] { "-p", RedisPort.ToString(CultureInfo.InvariantCulture), "--raw", "hgetall", $"{_id}/members/{_id}" })
-            {
-                info.ArgumentList.Add(a);
-            }
-            using var cli = Process.Start(info)!;
-            var text = await cli.StandardOutput.ReadToEndAsync();
-            await cli.WaitForExitAsync();
+            bool dead = await _store.IsDeadAsync(_id, _siloPorts[i]);
             var seen = DateTime.UtcNow;
-            // The newest generation of this silo's port is the one killed (a restarted one gets a new row).
-            var rows = text.Split('\n').Where(l => l.Contains(port, StringComparison.Ordinal) && l.StartsWith('{')).ToList();
-            if (rows.Count > 0 && rows.OrderBy(Generation).Last().Contains("\"Status\":6", StringComparison.Ordinal))
+            if (dead)
             {
                 return seen;
             }
             await Task.Delay(50);
         }
         throw new TimeoutException($"silo {i} was not declared dead in {timeout}");
-    }
-
-    private static long Generation(string row)
-    {
-        var at = row.IndexOf('@', StringComparison.Ordinal);
-        var end = row.IndexOf('"', at);
-        return long.Parse(row[(at + 1)..end], CultureInfo.InvariantCulture);
     }
 
     public long LogLength(int i) => File.Exists(LogPath(i)) ? new FileInfo(LogPath(i)).Length : 0;
@@ -140,7 +117,7 @@ internal sealed class BenchCluster : IDisposable
     public Process StartClient(string spec)
     {
         var results = Path.Combine(_work, "results");
-        var client = Shell($"HPO_CLUSTER_ID={_id} HPO_SERVICE_ID={_id} exec dotnet '{_hpo}' run '{spec}' --cluster {Url} --results-dir '{results}' > '{_work}/client.log' 2>&1");
+        var client = Shell($"HPO_CLUSTER_ID={_id} HPO_SERVICE_ID={_id} exec dotnet '{_hpo}' run '{spec}' --cluster '{_store.ClusterArgument}' --results-dir '{results}' > '{_work}/client.log' 2>&1");
         _clients.Add(client);
         return client;
     }
@@ -156,7 +133,7 @@ internal sealed class BenchCluster : IDisposable
 
     public void Dispose()
     {
-        foreach (var p in _clients.Concat(_silos.OfType<Process>()).Append(_redis))
+        foreach (var p in _clients.Concat(_silos.OfType<Process>()))
         {
             if (!p.HasExited)
             {
@@ -165,47 +142,18 @@ internal sealed class BenchCluster : IDisposable
             }
             p.Dispose();
         }
+        _store.Dispose();
     }
 
-    private static Process Shell(string command)
+    private Process Shell(string command)
     {
         var info = new ProcessStartInfo("bash") { UseShellExecute = false };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(command);
+        foreach (var (key, value) in _store.Environment)
+        {
+            info.Environment[key] = value; // the Azure connection string: never on a command line
+        }
         return Process.Start(info)!;
-    }
-
-    private static void Wait(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{what} did not start");
-            }
-            Thread.Sleep(50);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool Accepts(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

@@ -10,8 +10,12 @@ using System.Text.RegularExpressions;
 //              recovery time (kill -> the last of its trials logs "recovers from" on a surviving silo, i.e. trains
 //              again); at the end: trials lost, duplicate (trial, epoch) reports, epochs recomputed per hit trial.
 //   throughput the same zero-delay synthetic spec on --silos N; trials/s and reports/s of the whole run.
-// usage: dotnet OrleansHpo.Bench.Cluster.dll chaos|throughput [--silos 3] [--duration 300] [--interval 60]
-//        [--delay-ms 200] [--trials 300] [--slots 2] [--hpo artifacts/hpo/hpo.dll]
+//   ops        storage operations per trial lifecycle: the store's own request counts and server-side time (Redis
+//              INFO commandstats; Azurite's request log) while --silos N idle for 30 s, then during a --trials N
+//              experiment; per trial = (run - idle rate x run time) / trials.
+// usage: dotnet OrleansHpo.Bench.Cluster.dll chaos|throughput [--backend redis|azurite] [--silos 3] [--duration 300]
+//        [--interval 60] [--delay-ms 200] [--trials 300] [--slots 2] [--hpo artifacts/hpo/hpo.dll]
+// --backend: the cluster's store, a real redis-server or Azurite (Azure Storage), started on free loopback ports.
 var mode = args.Length > 0 ? args[0] : "chaos";
 string Opt(string name, string fallback)
 {
@@ -29,13 +33,16 @@ if (!File.Exists(hpo))
 var work = Path.Combine(Path.GetTempPath(), "hpo-bench-cluster", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
 Directory.CreateDirectory(work);
 var id = "bench" + Guid.NewGuid().ToString("N")[..8];
-Console.WriteLine($"# {mode}, {silos} silo(s), work folder {work}, load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
+var backend = Opt("backend", "redis");
+Console.WriteLine($"# {mode} on {backend}, {silos} silo(s), work folder {work}, load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
 
-using var cluster = new BenchCluster(work, id, silos, hpo, int.Parse(Opt("slots", mode == "throughput" ? "6" : "2"), CultureInfo.InvariantCulture));
+using var cluster = new BenchCluster(work, id, silos, hpo, int.Parse(Opt("slots", mode == "throughput" ? "6" : "2"), CultureInfo.InvariantCulture), backend,
+    logRequests: mode == "ops");
 int code = mode switch
 {
     "chaos" => await Chaos(cluster),
     "throughput" => await Throughput(cluster),
+    "ops" => await Ops(cluster),
     _ => Usage(),
 };
 Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -43,7 +50,7 @@ return code;
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: OrleansHpo.Bench.Cluster chaos|throughput [--silos N] [--duration S] [--interval S] [--delay-ms MS] [--trials N] [--slots N] [--hpo hpo.dll]");
+    Console.Error.WriteLine("usage: OrleansHpo.Bench.Cluster chaos|throughput [--backend redis|azurite] [--silos N] [--duration S] [--interval S] [--delay-ms MS] [--trials N] [--slots N] [--hpo hpo.dll]");
     return 2;
 }
 
@@ -85,6 +92,43 @@ async Task<int> Throughput(BenchCluster c)
     return exit;
 }
 
+async Task<int> Ops(BenchCluster c)
+{
+    int trials = int.Parse(Opt("trials", "60"), CultureInfo.InvariantCulture);
+    int delay = int.Parse(Opt("delay-ms", "100"), CultureInfo.InvariantCulture);
+    var spec = Spec("ops", delay, 9, 2 * silos, $"\"max_trials_started\": {trials}", everyEpoch: false);
+    var start = await StoreOperations.Snapshot(c.Store);
+    var idleClock = Stopwatch.StartNew();
+    await Task.Delay(TimeSpan.FromSeconds(30)); // the idle period measured, not synchronization
+    var idleEnd = await StoreOperations.Snapshot(c.Store);
+    double idleSeconds = idleClock.Elapsed.TotalSeconds;
+    var clock = Stopwatch.StartNew();
+    var exit = await c.RunClient(spec, TimeSpan.FromMinutes(20));
+    double runSeconds = clock.Elapsed.TotalSeconds;
+    var end = await StoreOperations.Snapshot(c.Store);
+    var idle = StoreOperations.Delta(idleEnd, start);
+    var run = StoreOperations.Delta(end, idleEnd);
+    var rows = Results.Read(Path.Combine(work, "results", "ops", "results.csv"));
+    var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(work, "results", "ops", "metadata.json")))!;
+    long idleCalls = idle.Values.Sum(k => k.Calls);
+    long runCalls = run.Values.Sum(k => k.Calls);
+    double perTrial = (runCalls - idleCalls / idleSeconds * runSeconds) / trials;
+    Console.WriteLine(FormattableString.Invariant(
+        $"client exit {exit}; {trials} trials, {rows.Count} reports, {metadata["num_promotions"]} promotions in {runSeconds:F1} s; idle: {idleCalls / idleSeconds:F1} requests/s"));
+    double perReport = (runCalls - idleCalls / idleSeconds * runSeconds) / Math.Max(1, rows.Count);
+    double meanMs = run.Values.Sum(k => k.TotalMs) / Math.Max(1, runCalls);
+    Console.WriteLine(FormattableString.Invariant(
+        $"requests during the run: {runCalls} ({runCalls / runSeconds:F1}/s); per trial, idle traffic removed: {perTrial:F1}; per report: {perReport:F2}; mean server time {meanMs:F2} ms"));
+    Console.WriteLine("| request | during the run | per trial | mean server time (ms) | idle (per s) |");
+    Console.WriteLine("| --- | --- | --- | --- | --- |");
+    foreach (var (kind, k) in run.OrderByDescending(kv => kv.Value.Calls))
+    {
+        Console.WriteLine(FormattableString.Invariant(
+            $"| {kind} | {k.Calls} | {(double)k.Calls / trials:F2} | {k.TotalMs / k.Calls:F2} | {(idle.TryGetValue(kind, out var i) ? i.Calls / idleSeconds : 0):F2} |"));
+    }
+    return exit;
+}
+
 async Task<int> Chaos(BenchCluster c)
 {
     int duration = int.Parse(Opt("duration", "300"), CultureInfo.InvariantCulture);
@@ -111,7 +155,7 @@ async Task<int> Chaos(BenchCluster c)
         var survivors = Enumerable.Range(0, silos).Where(i => i != victim).ToArray();
         var offsets = survivors.ToDictionary(i => i, i => c.LogLength(i));
         var killedAt = c.Kill(victim);
-        var snapshot = Checkpoints.Newest(checkpoints); // the victim writes nothing more: what it had completed
+        var snapshot = Checkpoints.Newest(c.Store, c.ServiceId, "chaos", checkpoints); // the victim writes nothing more: what it had completed
         var detected = await c.WaitDead(victim, TimeSpan.FromSeconds(60));
         // Its trials: every "recovers from" a survivor logs after the kill (only a lost run is recovered).
         // Recovered = no new one for 5 s after the last (or 20 s after detection with none).

@@ -8,7 +8,7 @@ namespace OrleansHpo.Client;
 
 /// <summary>
 /// Connects an Orleans client to running cluster silos through the cluster's membership store
-/// (<c>--cluster redis://HOST:PORT</c>). Cluster and service ids default to the silos' defaults ("orleans-hpo");
+/// (<c>--cluster redis://HOST:PORT</c> or <c>--cluster azure:CONNECTION</c>, see <see cref="ClusterBackend"/>). Cluster and service ids default to the silos' defaults ("orleans-hpo");
 /// set HPO_CLUSTER_ID / HPO_SERVICE_ID when the silos use others.
 /// </summary>
 public static class ClusterConnection
@@ -18,13 +18,18 @@ public static class ClusterConnection
 
     public static async Task<GrainHost> ConnectAsync(string cluster, CancellationToken cancellationToken)
     {
+        ClusterBackend backend;
         try
         {
-            RedisConnection.Parse(cluster);
+            backend = ClusterBackend.Parse(cluster, "--cluster");
+            if (backend.Kind == ClusterBackendKind.Azure)
+            {
+                await AzureStorageConnection.Parse(backend.Connection, "--cluster").CheckReachableAsync(ClusterSiloHost.StoreCheckTimeout, cancellationToken);
+            }
         }
         catch (FormatException e)
         {
-            throw new UserError($"--cluster: {e.Message}");
+            throw new UserError(e.Message);
         }
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -41,7 +46,7 @@ public static class ClusterConnection
                 o.ClusterId = ClusterId;
                 o.ServiceId = ServiceId;
             });
-            client.UseHpoStore("redis", cluster);
+            client.UseHpoStore(backend);
         });
         var host = builder.Build();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -53,8 +58,8 @@ public static class ClusterConnection
         catch (Exception e) when (e is not UserError)
         {
             host.Dispose();
-            throw new UserError($"--cluster: no silo of cluster '{ClusterId}' answered through {RedisConnection.Redacted(cluster)} ({e.GetType().Name}: {e.Message}); " +
-                "start one with `scripts/local-cluster.sh start 3` or `hpo silo --redis ...`");
+            throw new UserError($"--cluster: no silo of cluster '{ClusterId}' answered through {backend.Redacted} ({e.GetType().Name}: {e.Message}); " +
+                "start one with `scripts/local-cluster.sh start 3` or `hpo silo --cluster ...`");
         }
         return new GrainHost(host.Services.GetRequiredService<IClusterClient>(), remote: true, async () =>
         {

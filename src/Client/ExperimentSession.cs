@@ -24,6 +24,9 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
     /// <summary>Cluster to run on (<c>redis://HOST:PORT</c>); null: an embedded silo in this process.</summary>
     public string? Cluster { get; init; }
 
+    /// <summary>The cluster as messages show it: connection-string secrets redacted.</summary>
+    private string ShownCluster => Cluster is null ? "" : OrleansHpo.Silo.ClusterBackend.Parse(Cluster, "--cluster").Redacted;
+
     /// <summary>With a cluster: a signal to this client also stops the experiment (else it goes on in the cluster).</summary>
     public bool StopOnExit { get; init; }
 
@@ -62,7 +65,7 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
             var experiment = silo.GrainFactory.GetGrain<IExperimentGrain>(spec.Name);
             if (silo.Remote && (await experiment.GetStatus()).Phase != ExperimentPhase.NotStarted)
             {
-                throw new UserError($"experiment '{spec.Name}' already exists on the cluster (its state is in the cluster's store): follow it with `hpo status {spec.Name} --cluster {Cluster}`, or run under another name with `--set name=NEW`");
+                throw new UserError($"experiment '{spec.Name}' already exists on the cluster (its state is in the cluster's store): follow it with `hpo status {spec.Name} --cluster {ShownCluster}`, or run under another name with `--set name=NEW`");
             }
             await using var view = ProgressViews.Create(output, quiet, json, folder, spec);
             view.Message($"experiment {spec.Name}: {ExperimentMetadata.SchedulerName(spec)} on '{spec.Trainable}', {spec.NWorkers} workers, results in {folder.Directory}");
@@ -104,7 +107,7 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
     {
         if (Signals is not null)
         {
-            Signals.ResumeHint = Cluster is null ? $"hpo resume {name} --results-dir {root}" : $"hpo resume {name} --results-dir {root} --cluster {Cluster}";
+            Signals.ResumeHint = Cluster is null ? $"hpo resume {name} --results-dir {root}" : $"hpo resume {name} --results-dir {root} --cluster {ShownCluster}";
         }
     }
 
@@ -286,21 +289,21 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
         var signal = Signals!.Name;
         if (StopOnExit)
         {
-            await error.WriteLineAsync($"{signal}: --stop-on-exit: stopping experiment {spec.Name} in the cluster (running trials stop; `hpo resume {spec.Name} --cluster {Cluster}` continues it)");
+            await error.WriteLineAsync($"{signal}: --stop-on-exit: stopping experiment {spec.Name} in the cluster (running trials stop; `hpo resume {spec.Name} --cluster {ShownCluster}` continues it)");
             try
             {
                 await experiment.RequestStop($"stopped by the client ({signal}, --stop-on-exit)").WaitAsync(TimeSpan.FromSeconds(10));
             }
             catch (Exception e) when (e is TimeoutException or OrleansException)
             {
-                await error.WriteLineAsync($"error: the cluster did not take the stop request ({e.GetType().Name}: {e.Message}); stop it with `hpo stop {spec.Name} --cluster {Cluster}`");
+                await error.WriteLineAsync($"error: the cluster did not take the stop request ({e.GetType().Name}: {e.Message}); stop it with `hpo stop {spec.Name} --cluster {ShownCluster}`");
                 return ExitCodes.Failure;
             }
         }
         else
         {
-            await error.WriteLineAsync($"{signal}: detached; experiment {spec.Name} goes on in the cluster (follow it with `hpo status {spec.Name} --cluster {Cluster}`, " +
-                                       $"stop it with `hpo stop {spec.Name} --cluster {Cluster}`; run with --stop-on-exit to stop it with the client)");
+            await error.WriteLineAsync($"{signal}: detached; experiment {spec.Name} goes on in the cluster (follow it with `hpo status {spec.Name} --cluster {ShownCluster}`, " +
+                                       $"stop it with `hpo stop {spec.Name} --cluster {ShownCluster}`; run with --stop-on-exit to stop it with the client)");
         }
         return Signals.ExitCode;
     }

@@ -13,8 +13,8 @@ using OrleansHpo.Grains.Execution;
 namespace OrleansHpo.Silo;
 
 /// <summary>
-/// A silo of a multi-machine cluster (issue 4): Redis (or another configured store) for membership, grain state
-/// and reminders; worker slots for training; graceful drain on SIGTERM and at a time limit. Used by the
+/// A silo of a multi-machine cluster: Redis or Azure Storage (<see cref="HpoStoreProviders"/>) for membership, grain
+/// state and reminders; worker slots for training; graceful drain on SIGTERM and at a time limit. Used by the
 /// OrleansHpo.Silo program and by <c>hpo silo</c>.
 /// Configuration, later wins: appsettings.json (working folder, then --config FILE), HPO_Cluster__KEY environment
 /// variables, command line switches (<see cref="Switches"/>) or <c>--Cluster:KEY=VALUE</c>.
@@ -29,7 +29,7 @@ public static class ClusterSiloHost
         ["--silo-port"] = "Cluster:SiloPort",
         ["--gateway-port"] = "Cluster:GatewayPort",
         ["--address"] = "Cluster:AdvertisedAddress",
-        ["--store"] = "Cluster:Store",
+        ["--cluster"] = "Cluster:Backend",
         ["--redis"] = "Cluster:Redis",
         ["--name"] = "Cluster:Name",
         ["--slots"] = "Cluster:WorkerSlots",
@@ -51,7 +51,8 @@ public static class ClusterSiloHost
     private static readonly HashSet<string> Flags = ["--dashboard", "--fast-failure-detection"];
 
     public const string Usage = """
-        usage: hpo silo [--redis redis://[:PASSWORD@]HOST:PORT] [--cluster-id ID] [--service-id ID]
+        usage: hpo silo [--cluster redis://[:PASSWORD@]HOST:PORT | --cluster azure:CONNECTION-STRING|ENV-VARIABLE]
+                        [--redis redis://[:PASSWORD@]HOST:PORT] [--cluster-id ID] [--service-id ID]
                         [--silo-port N] [--gateway-port N] [--address IP] [--slots N] [--device cpu|cuda[:N]]
                         [--time-limit HH:MM:SS] [--time-limit-leeway HH:MM:SS] [--dashboard] [--dashboard-port N]
                         [--metrics none|console] [--fast-failure-detection] [--trainables A.dll,B.dll]
@@ -59,6 +60,9 @@ public static class ClusterSiloHost
                         [--config appsettings.json]
         Settings also come from appsettings.json ("Cluster" section) and HPO_Cluster__KEY variables.
         """;
+
+    /// <summary>How long one start-up check of the Azure Storage account may take (a slow store is asked again, up to 6 times the limit, before exit code 2).</summary>
+    public static readonly TimeSpan StoreCheckTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Logged once the silo has joined its cluster and every hosted service has started.</summary>
     public const string ActiveLine = "active in cluster";
@@ -68,9 +72,11 @@ public static class ClusterSiloHost
     {
         HpoClusterOptions options;
         IConfiguration configuration;
+        ClusterBackend backend;
         try
         {
             (options, configuration) = Configure(args);
+            backend = HpoStoreProviders.Backend(options);
         }
         catch (FormatException e)
         {
@@ -78,13 +84,27 @@ public static class ClusterSiloHost
             await error.WriteLineAsync(Usage);
             return 2;
         }
+        if (backend.Kind == ClusterBackendKind.Azure)
+        {
+            // Orleans retries an unreachable membership table for minutes; a wrong key or endpoint should end the
+            // silo within seconds, naming the setting.
+            try
+            {
+                await AzureStorageConnection.Parse(backend.Connection, "--cluster").CheckReachableAsync(StoreCheckTimeout, cancellationToken);
+            }
+            catch (FormatException e)
+            {
+                await error.WriteLineAsync($"error: {e.Message}");
+                return 2;
+            }
+        }
         using var host = Build(options, configuration);
         // The gateway opens before the silo has joined the cluster; this line says it has (scripts and tests wait for it).
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansHpo.Silo");
         lifetime.ApplicationStarted.Register(() => logger.LogInformation(
-            "Silo {Name} " + ActiveLine + " {ClusterId}: silo port {SiloPort}, gateway port {GatewayPort}",
-            options.Name ?? Environment.MachineName, options.ClusterId, options.SiloPort, options.GatewayPort));
+            "Silo {Name} " + ActiveLine + " {ClusterId}: silo port {SiloPort}, gateway port {GatewayPort}, store {Backend}",
+            options.Name ?? Environment.MachineName, options.ClusterId, options.SiloPort, options.GatewayPort, backend.Redacted));
         await host.RunAsync(cancellationToken);
         return 0;
     }
@@ -266,7 +286,6 @@ public static class ClusterSiloHost
         });
         silo.ConfigureEndpoints(Address(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
         silo.Configure<SiloOptions>(o => o.SiloName = options.Name ?? $"{Environment.MachineName}-{options.SiloPort}");
-        silo.UseHpoStore(options);
         silo.AddOrleansHpo(new HpoSiloOptions
         {
             StateDirectory = null,
@@ -275,6 +294,7 @@ public static class ClusterSiloHost
             IntraOpThreads = options.IntraOpThreads,
             Trainables = options.Trainables is { } t ? [.. t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : [],
         });
+        silo.UseHpoStore(options); // after AddOrleansHpo: on Azure it replaces the checkpoint store
         silo.Services.AddSingleton(new RecoveryOptions
         {
             Enabled = true,

@@ -21,10 +21,13 @@ public sealed class HpoClusterOptions
     /// <summary>Address other silos and clients reach this silo at; the silo listens on it too. Loopback by default.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>Which store backs clustering, grain state and reminders. Only "redis" is implemented.</summary>
-    public string Store { get; set; } = "redis";
+    /// <summary>
+    /// The store behind clustering, grain state, reminders (and on Azure checkpoints): <c>redis://HOST:PORT</c> or
+    /// <c>azure:CONNECTION-STRING</c> / <c>azure:ENV-VARIABLE</c> (<see cref="ClusterBackend"/>). Null: <see cref="Redis"/>.
+    /// </summary>
+    public string? Backend { get; set; }
 
-    /// <summary>Redis connection: <c>redis://[:PASSWORD@]HOST:PORT</c> or a StackExchange.Redis string (<c>HOST:PORT,password=...</c>).</summary>
+    /// <summary>Redis connection when <see cref="Backend"/> is not set: <c>redis://[:PASSWORD@]HOST:PORT</c> or a StackExchange.Redis string (<c>HOST:PORT,password=...</c>).</summary>
     public string Redis { get; set; } = "redis://127.0.0.1:6379";
 
     /// <summary>A name for logs (default: host and silo port).</summary>

@@ -17,7 +17,7 @@ public static class RedisConnection
         {
             if (!Uri.TryCreate(connection, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
             {
-                throw new FormatException($"'{connection}' is not a Redis URL; give redis://[:PASSWORD@]HOST:PORT");
+                throw new FormatException($"'{ClusterBackend.Shorten(connection)}' is not a Redis URL; give redis://[:PASSWORD@]HOST:PORT");
             }
             options = new ConfigurationOptions();
             options.EndPoints.Add(uri.Host, uri.Port > 0 ? uri.Port : 6379);
@@ -46,11 +46,11 @@ public static class RedisConnection
             }
             catch (ArgumentException e)
             {
-                throw new FormatException($"'{connection}' is not a Redis connection string ({e.Message}); give redis://HOST:PORT", e);
+                throw new FormatException($"'{ClusterBackend.Shorten(connection)}' is not a Redis connection string ({e.Message}); give redis://HOST:PORT", e);
             }
             if (options.EndPoints.Count == 0)
             {
-                throw new FormatException($"'{connection}' names no Redis server; give redis://HOST:PORT");
+                throw new FormatException($"'{ClusterBackend.Shorten(connection)}' names no Redis server; give redis://HOST:PORT");
             }
         }
         // Keep retrying while Redis restarts instead of failing the silo at once.

@@ -76,6 +76,7 @@ public sealed class SyntheticTrainable : ITrainable
             throw new InvalidOperationException($"Synthetic trainable asked for epoch {epoch} after epoch {_epoch}: the checkpoint was not loaded.");
         }
         cancellationToken.ThrowIfCancellationRequested();
+        var startedUtc = DateTime.UtcNow;
         if (_delayMs > 0 && !SkipDelay)
         {
             // Sleep in small slices so cancellation is honoured within one "batch".
@@ -92,6 +93,7 @@ public sealed class SyntheticTrainable : ITrainable
         }
 
         _epoch = epoch;
+        Trace(epoch, startedUtc);
         _weight *= Math.Exp(-_rate);
         double noise = 0.004 * (StableUnit($"{_noiseSeed.ToString("R", CultureInfo.InvariantCulture)}/{epoch}") - 0.5);
         double loss = _finalLoss + (1.0 - _finalLoss) * _weight + noise;
@@ -104,6 +106,29 @@ public sealed class SyntheticTrainable : ITrainable
             ["loss"] = loss,
             ["accuracy"] = 1.0 - loss,
         };
+    }
+
+    /// <summary>
+    /// Environment variable naming a file to which every trained epoch appends "trial,epoch,process id,start ticks,end
+    /// ticks" (UTC): the process-level cluster tests check from it that no trial trained in two silos at once.
+    /// </summary>
+    public const string TraceVariable = "HPO_SYNTHETIC_TRACE";
+
+    private static readonly object TraceLock = new();
+
+    private void Trace(int epoch, DateTime startedUtc)
+    {
+        if (SkipDelay || Environment.GetEnvironmentVariable(TraceVariable) is not { Length: > 0 } path)
+        {
+            return;
+        }
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"{_context!.TrialId},{epoch},{Environment.ProcessId},{startedUtc.Ticks},{DateTime.UtcNow.Ticks}\n");
+        lock (TraceLock)
+        {
+            // One short append per epoch (O_APPEND: lines from several processes do not interleave).
+            File.AppendAllText(path, line);
+        }
     }
 
     public void SaveCheckpoint(Stream destination)

@@ -5,16 +5,12 @@ using OrleansHpo.Tests.Cli;
 namespace OrleansHpo.Tests.Redis;
 
 /// <summary>
-/// Issue 4 on real processes: Redis, 3 silo processes (<c>hpo silo</c>) and the <c>hpo run --cluster</c> client.
-/// Conditions are polled with timeouts, never slept on.
+/// Fault tolerance on real processes, on each backend (Redis; Azure Storage on Azurite): the store, silo processes
+/// (<c>hpo silo</c>) and the <c>hpo run --cluster</c> client. Conditions are polled with timeouts, never slept on.
 /// </summary>
 [Collection("redis-cluster")]
-public sealed class ClusterFaultToleranceTests : IClassFixture<RedisFixture>
+public sealed class ClusterFaultToleranceTests(ClusterStoresFixture stores) : IClassFixture<ClusterStoresFixture>
 {
-    private readonly RedisServer _redis;
-
-    public ClusterFaultToleranceTests(RedisFixture fixture) => _redis = fixture.Server;
-
     private static string Spec(string dir, string name, int trials, int delayMs) => SyntheticAshaSpec.Write(dir, name, trials, delayMs, seed: 5);
 
     internal static Process Client(SiloCluster cluster, params string[] args)
@@ -64,9 +60,11 @@ public sealed class ClusterFaultToleranceTests : IClassFixture<RedisFixture>
         }
     }
 
-    /// <summary>Every trial accounted for, no (trial, epoch) twice, the experiment completed.</summary>
-    internal static void AssertComplete(string dir, string name, int trials, (int Code, string Output) run)
+    /// <summary>Every trial accounted for, no (trial, epoch) twice, the experiment completed, no trial trained in two
+    /// silos at once (<paramref name="stalePid"/>: a silo deliberately left stale, whose writes other checks cover).</summary>
+    internal static void AssertComplete(SiloCluster cluster, string dir, string name, int trials, (int Code, string Output) run, int stalePid = -1)
     {
+        cluster.AssertNoTrialTrainedTwiceAtOnce(stalePid);
         Assert.True(run.Code == 0, $"exit {run.Code}\n{run.Output}");
         Assert.Contains("best: ", run.Output);
         var rows = File.ReadLines(Path.Combine(dir, name, "results.csv")).Skip(1).Select(l => l.Split(',')).ToList();
@@ -84,27 +82,29 @@ public sealed class ClusterFaultToleranceTests : IClassFixture<RedisFixture>
         Assert.Equal(trials, metadata["num_trials_started"]!.GetValue<int>());
     }
 
-    [Fact]
-    public async Task Kill_9_of_one_silo_mid_experiment_loses_no_trial_and_records_no_report_twice()
+    [Theory]
+    [MemberData(nameof(ClusterStoresFixture.Backends), MemberType = typeof(ClusterStoresFixture))]
+    public async Task Kill_9_of_one_silo_mid_experiment_loses_no_trial_and_records_no_report_twice(string backend)
     {
-        using var cluster = new SiloCluster(_redis, 3);
+        using var cluster = new SiloCluster(stores.Get(backend), 3);
         var dir = HpoProcess.TempDir();
         const int trials = 40;
-        var client = Client(cluster, "run", Spec(dir, "kill9", trials, 30), "--cluster", _redis.Url, "--results-dir", dir);
+        var client = Client(cluster, "run", Spec(dir, "kill9", trials, 30), "--cluster", cluster.Store, "--results-dir", dir);
         var csv = Path.Combine(dir, "kill9", "results.csv");
         await WaitFor(() => ResultRows(csv) >= 20, TimeSpan.FromSeconds(90), "20 reports");
         cluster.Kill(1);
         var run = await Finish(client, TimeSpan.FromSeconds(150));
-        AssertComplete(dir, "kill9", trials, run);
+        AssertComplete(cluster, dir, "kill9", trials, run);
     }
 
-    [Fact]
-    public async Task Killing_every_silo_and_starting_them_again_completes_the_experiment_by_itself()
+    [Theory]
+    [MemberData(nameof(ClusterStoresFixture.Backends), MemberType = typeof(ClusterStoresFixture))]
+    public async Task Killing_every_silo_and_starting_them_again_completes_the_experiment_by_itself(string backend)
     {
-        using var cluster = new SiloCluster(_redis, 3);
+        using var cluster = new SiloCluster(stores.Get(backend), 3);
         var dir = HpoProcess.TempDir();
         const int trials = 30;
-        var client = Client(cluster, "run", Spec(dir, "restart", trials, 30), "--cluster", _redis.Url, "--results-dir", dir);
+        var client = Client(cluster, "run", Spec(dir, "restart", trials, 30), "--cluster", cluster.Store, "--results-dir", dir);
         var csv = Path.Combine(dir, "restart", "results.csv");
         await WaitFor(() => ResultRows(csv) >= 15, TimeSpan.FromSeconds(90), "15 reports");
         for (int i = 0; i < cluster.Count; i++)
@@ -116,17 +116,18 @@ public sealed class ClusterFaultToleranceTests : IClassFixture<RedisFixture>
             cluster.Start(i);
         }
         var run = await Finish(client, TimeSpan.FromSeconds(180));
-        AssertComplete(dir, "restart", trials, run);
+        AssertComplete(cluster, dir, "restart", trials, run);
     }
 
-    [Fact]
-    public async Task Sigterm_drains_a_silo_its_trials_checkpoint_and_resume_from_there()
+    [Theory]
+    [MemberData(nameof(ClusterStoresFixture.Backends), MemberType = typeof(ClusterStoresFixture))]
+    public async Task Sigterm_drains_a_silo_its_trials_checkpoint_and_resume_from_there(string backend)
     {
-        using var cluster = new SiloCluster(_redis, 2);
+        using var cluster = new SiloCluster(stores.Get(backend), 2);
         var dir = HpoProcess.TempDir();
         const int trials = 12;
         // Long enough epochs that the drain catches trials mid-training; no rung-level checkpoints at epochs 2, 4...
-        var client = Client(cluster, "run", Spec(dir, "sigterm", trials, 150), "--cluster", _redis.Url, "--results-dir", dir);
+        var client = Client(cluster, "run", Spec(dir, "sigterm", trials, 150), "--cluster", cluster.Store, "--results-dir", dir);
         var csv = Path.Combine(dir, "sigterm", "results.csv");
         await WaitFor(() => ResultRows(csv) >= 6, TimeSpan.FromSeconds(90), "6 reports");
         await cluster.Terminate(0, TimeSpan.FromSeconds(60));
@@ -134,7 +135,7 @@ public sealed class ClusterFaultToleranceTests : IClassFixture<RedisFixture>
         Assert.True(log.Contains("Draining (shutdown)", StringComparison.Ordinal) && log.Contains("Drained", StringComparison.Ordinal),
             $"silo 0 did not drain on SIGTERM; its log:\n{log}");
         var run = await Finish(client, TimeSpan.FromSeconds(150));
-        AssertComplete(dir, "sigterm", trials, run);
+        AssertComplete(cluster, dir, "sigterm", trials, run);
         if (log.Contains("silo draining, run", StringComparison.Ordinal))
         {
             // A drained trial resumed from the checkpoint it wrote, not from scratch: nothing retrained.

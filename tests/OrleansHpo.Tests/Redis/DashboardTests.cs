@@ -1,3 +1,5 @@
+using OrleansHpo.Testing;
+
 namespace OrleansHpo.Tests.Redis;
 
 /// <summary>
@@ -5,13 +7,13 @@ namespace OrleansHpo.Tests.Redis;
 /// and off unless asked for (no HTTP listener at all).
 /// </summary>
 [Collection("redis-cluster")]
-public sealed class DashboardTests(RedisFixture fixture) : IClassFixture<RedisFixture>
+public sealed class DashboardTests(ClusterStoresFixture stores) : IClassFixture<ClusterStoresFixture>
 {
     [Fact]
     public async Task A_silo_started_with_dashboard_serves_it_on_loopback_and_one_without_serves_nothing()
     {
-        int port = RedisServer.FreePort();
-        using (var cluster = new SiloCluster(fixture.Server, 1, "--dashboard", "--dashboard-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        int port = FreePorts.Next();
+        using (var cluster = new SiloCluster(stores.Get("redis"), 1, "--dashboard", "--dashboard-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)))
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             using var page = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/"));
@@ -19,10 +21,10 @@ public sealed class DashboardTests(RedisFixture fixture) : IClassFixture<RedisFi
             Assert.Contains("html", (await page.Content.ReadAsStringAsync()).ToLowerInvariant());
         }
 
-        int unused = RedisServer.FreePort();
-        using (new SiloCluster(fixture.Server, 1, "--dashboard-port", unused.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        int unused = FreePorts.Next();
+        using (new SiloCluster(stores.Get("redis"), 1, "--dashboard-port", unused.ToString(System.Globalization.CultureInfo.InvariantCulture)))
         {
-            Assert.False(RedisServer.Accepts(unused), "a silo without --dashboard listens on the dashboard port");
+            Assert.False(FreePorts.Accepts(unused), "a silo without --dashboard listens on the dashboard port");
         }
     }
 }

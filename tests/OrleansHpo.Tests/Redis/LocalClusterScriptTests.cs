@@ -1,3 +1,4 @@
+using OrleansHpo.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -33,7 +34,7 @@ public sealed partial class LocalClusterScriptTests : IDisposable
         _env = new Dictionary<string, string>
         {
             ["HPO_CLUSTER_DIR"] = Path.Combine(_dir, "cluster"),
-            ["HPO_REDIS_PORT"] = RedisServer.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["HPO_REDIS_PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["HPO_SILO_PORT_BASE"] = FreeRange(2).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["HPO_GATEWAY_PORT_BASE"] = FreeRange(2).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["HPO_DLL"] = HpoProcess.Dll,

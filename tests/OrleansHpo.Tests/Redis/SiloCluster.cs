@@ -1,33 +1,36 @@
 using System.Diagnostics;
 using System.Globalization;
+using OrleansHpo.Core.Training;
+using OrleansHpo.Testing;
 using OrleansHpo.Tests.Cli;
 
 namespace OrleansHpo.Tests.Redis;
 
 /// <summary>
-/// Silo processes (<c>hpo silo</c>, the real program) on loopback around one <see cref="RedisServer"/>, with a cluster
-/// and service id of their own so tests never see each other. Kill, restart and SIGTERM individual silos.
+/// Silo processes (<c>hpo silo</c>, the real program) on loopback around one store (<see cref="ClusterStoreServer"/>:
+/// Redis or Azurite), with a cluster and service id of their own so tests never see each other. Kill, restart and
+/// SIGTERM individual silos. Synthetic trainables append each epoch they train to <see cref="TracePath"/>.
 /// </summary>
 public sealed class SiloCluster : IDisposable
 {
-    private readonly RedisServer _redis;
+    private readonly ClusterStoreServer _store;
     private readonly Process?[] _silos;
     private readonly int[] _siloPorts;
     private readonly int[] _gatewayPorts;
     private readonly string[] _extra;
     private readonly int[] _logStart;
 
-    public SiloCluster(RedisServer redis, int silos, params string[] extra)
+    public SiloCluster(ClusterStoreServer store, int silos, params string[] extra)
     {
-        _redis = redis;
+        _store = store;
         _extra = extra;
         Id = "t" + Guid.NewGuid().ToString("N")[..10];
-        LogDirectory = Path.Combine(redis.Directory, Id);
+        LogDirectory = Path.Combine(store.Directory, Id);
         Directory.CreateDirectory(LogDirectory);
         _silos = new Process?[silos];
         _logStart = new int[silos];
-        _siloPorts = [.. Enumerable.Range(0, silos).Select(_ => RedisServer.FreePort())];
-        _gatewayPorts = [.. Enumerable.Range(0, silos).Select(_ => RedisServer.FreePort())];
+        _siloPorts = [.. Enumerable.Range(0, silos).Select(_ => FreePorts.Next())];
+        _gatewayPorts = [.. Enumerable.Range(0, silos).Select(_ => FreePorts.Next())];
         for (int i = 0; i < silos; i++)
         {
             Start(i);
@@ -44,12 +47,18 @@ public sealed class SiloCluster : IDisposable
 
     public int Count => _silos.Length;
 
+    /// <summary>The --cluster value of this cluster's store.</summary>
+    public string Store => _store.ClusterArgument;
+
+    /// <summary>"trial,epoch,pid,start ticks,end ticks" per trained epoch (SyntheticTrainable.TraceVariable).</summary>
+    public string TracePath => Path.Combine(LogDirectory, "epochs.trace");
+
     public void Start(int i)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         string[] args =
         [
-            HpoProcess.Dll, "silo", "--redis", _redis.Url, "--cluster-id", Id, "--service-id", Id,
+            HpoProcess.Dll, "silo", "--cluster", _store.ClusterArgument, "--cluster-id", Id, "--service-id", Id,
             "--silo-port", _siloPorts[i].ToString(CultureInfo.InvariantCulture), "--gateway-port", _gatewayPorts[i].ToString(CultureInfo.InvariantCulture),
             "--name", $"silo{i}", "--slots", "2", "--fast-failure-detection", "--reminder-period", "00:00:02", "--reconcile-interval", "00:00:01",
             .. _extra,
@@ -58,6 +67,11 @@ public sealed class SiloCluster : IDisposable
         {
             info.ArgumentList.Add(arg);
         }
+        foreach (var (key, value) in _store.Environment)
+        {
+            info.Environment[key] = value;
+        }
+        info.Environment[SyntheticTrainable.TraceVariable] = TracePath;
         var path = Path.Combine(LogDirectory, $"silo{i}.log");
         _logStart[i] = File.Exists(path) ? File.ReadAllText(path).Length : 0;
         var log = new StreamWriter(path, append: true) { AutoFlush = true };
@@ -119,11 +133,43 @@ public sealed class SiloCluster : IDisposable
 
     public string Log(int i) => File.ReadAllText(Path.Combine(LogDirectory, $"silo{i}.log"));
 
-    public IDictionary<string, string?> ClientEnvironment => new Dictionary<string, string?>
+    public IDictionary<string, string?> ClientEnvironment => new Dictionary<string, string?>(_store.Environment.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)))
     {
         ["HPO_CLUSTER_ID"] = Id,
         ["HPO_SERVICE_ID"] = Id,
     };
+
+    /// <summary>Process ids of the silos as last started.</summary>
+    public int Pid(int i) => _silos[i]!.Id;
+
+    /// <summary>
+    /// No trial trained in two silo processes at once: per trial, the epochs the trace holds from different processes
+    /// do not overlap in time. <paramref name="ignorePids"/>: a process deliberately left stale (frozen, then thawed).
+    /// </summary>
+    public void AssertNoTrialTrainedTwiceAtOnce(params int[] ignorePids)
+    {
+        Assert.True(File.Exists(TracePath), $"no epoch trace at {TracePath}");
+        var epochs = File.ReadLines(TracePath)
+            .Select(l => l.Split(','))
+            .Where(f => f.Length == 5)
+            .Select(f => (Trial: int.Parse(f[0], CultureInfo.InvariantCulture), Epoch: int.Parse(f[1], CultureInfo.InvariantCulture),
+                Pid: int.Parse(f[2], CultureInfo.InvariantCulture), Start: long.Parse(f[3], CultureInfo.InvariantCulture), End: long.Parse(f[4], CultureInfo.InvariantCulture)))
+            .Where(e => !ignorePids.Contains(e.Pid))
+            .ToList();
+        Assert.NotEmpty(epochs);
+        foreach (var trial in epochs.GroupBy(e => e.Trial))
+        {
+            var ordered = trial.OrderBy(e => e.Start).ToList();
+            for (int a = 0; a < ordered.Count; a++)
+            {
+                for (int b = a + 1; b < ordered.Count && ordered[b].Start < ordered[a].End; b++)
+                {
+                    Assert.True(ordered[a].Pid == ordered[b].Pid,
+                        $"trial {trial.Key} trained in processes {ordered[a].Pid} (epoch {ordered[a].Epoch}) and {ordered[b].Pid} (epoch {ordered[b].Epoch}) at once");
+                }
+            }
+        }
+    }
 
     public void Dispose()
     {

@@ -7,16 +7,12 @@ namespace OrleansHpo.Tests.Redis;
 /// Two activations of one trial, forced on real processes: a silo is frozen (SIGSTOP) while it trains a trial, the
 /// cluster declares it dead and the experiment reactivates the trial on another silo, then the frozen silo is thawed
 /// (SIGCONT). Its stale run must stop without writing: its checkpoint write is refused by the fence
-/// (TrialState.CheckpointFence, claimed by the new run), its state write by Redis' ETag check, and results.csv holds
+/// (TrialState.CheckpointFence, claimed by the new run), its state write by the store's ETag check (Redis, Azure Table), and results.csv holds
 /// each (trial, epoch) once. Conditions are polled with timeouts, never slept on.
 /// </summary>
 [Collection("redis-cluster")]
-public sealed partial class StaleActivationTests : IClassFixture<RedisFixture>
+public sealed partial class StaleActivationTests(ClusterStoresFixture stores) : IClassFixture<ClusterStoresFixture>
 {
-    private readonly RedisServer _redis;
-
-    public StaleActivationTests(RedisFixture fixture) => _redis = fixture.Server;
-
     [GeneratedRegex(@"Trial (\d+) starts, trains to epoch")]
     private static partial Regex StartLine();
 
@@ -25,14 +21,15 @@ public sealed partial class StaleActivationTests : IClassFixture<RedisFixture>
     private static string Spec(string dir, string name, int trials) =>
         SyntheticAshaSpec.Write(dir, name, trials, delayMs: 700, seed: 11, extra: "\n  \"checkpoints\": { \"every_epoch\": true },");
 
-    [Fact]
-    public async Task A_frozen_silo_thawed_after_its_trials_moved_writes_nothing()
+    [Theory]
+    [MemberData(nameof(ClusterStoresFixture.Backends), MemberType = typeof(ClusterStoresFixture))]
+    public async Task A_frozen_silo_thawed_after_its_trials_moved_writes_nothing(string backend)
     {
-        using var cluster = new SiloCluster(_redis, 3, "--log-level", "Debug");
+        using var cluster = new SiloCluster(stores.Get(backend), 3, "--log-level", "Debug");
         var dir = HpoProcess.TempDir();
         const int trials = 10;
         const string name = "stale";
-        var client = ClusterFaultToleranceTests.Client(cluster, "run", Spec(dir, name, trials), "--cluster", _redis.Url, "--results-dir", dir);
+        var client = ClusterFaultToleranceTests.Client(cluster, "run", Spec(dir, name, trials), "--cluster", cluster.Store, "--results-dir", dir);
 
         // The silo hosting the experiment grain stays up; freeze another one the moment it starts a trial.
         int host = -1;
@@ -53,6 +50,7 @@ public sealed partial class StaleActivationTests : IClassFixture<RedisFixture>
             }
             return false;
         }, TimeSpan.FromSeconds(60), "a trial to start on a silo without the experiment");
+        int frozenPid = cluster.Pid(frozen);
         cluster.Signal(frozen, "STOP");
         int frozenLogLength = cluster.Log(frozen).Length;
 
@@ -67,7 +65,7 @@ public sealed partial class StaleActivationTests : IClassFixture<RedisFixture>
             TimeSpan.FromSeconds(60), "the thawed silo to stop its stale run or exit");
 
         var run = await ClusterFaultToleranceTests.Finish(client, TimeSpan.FromSeconds(120));
-        ClusterFaultToleranceTests.AssertComplete(dir, name, trials, run);
+        ClusterFaultToleranceTests.AssertComplete(cluster, dir, name, trials, run, stalePid: frozenPid);
 
         var thawed = cluster.Log(frozen)[frozenLogLength..];
         // Nothing the stale activation did after the thaw was accepted: no checkpoint written, no state persisted.
