@@ -28,9 +28,11 @@ public static class HpoCli
         var nameArg = new Argument<string>("name") { Description = "Experiment name" };
         var cluster = new Option<string?>("--cluster") { Description = "Run on / ask a running cluster (redis://HOST:PORT) instead of an embedded silo; --results-dir must be a path the silos share" };
 
-        var run = new Command("run", "Run an experiment on an embedded silo or a cluster") { specArg, resultsDir, set, trainables, quiet, verbose, device, threads, overwrite, json, cluster };
-        run.SetAction((parse, ct) => Guard(error, () =>
-            Session(parse, output, quiet, verbose, trainables, device, threads, json, cluster).RunAsync(parse.GetValue(specArg)!, parse.GetValue(set) ?? [], parse.GetValue(resultsDir)!, parse.GetValue(overwrite), ct)));
+        var dashboard = new Option<bool>("--dashboard") { Description = "Serve the web dashboard on 127.0.0.1 while the run goes on (prints its URL)" };
+        var dashboardPort = new Option<int>("--dashboard-port") { Description = "Port of --dashboard (a free one when it is taken)", DefaultValueFactory = _ => 8080 };
+        var run = new Command("run", "Run an experiment on an embedded silo or a cluster") { specArg, resultsDir, set, trainables, quiet, verbose, device, threads, overwrite, json, cluster, dashboard, dashboardPort };
+        run.SetAction((parse, ct) => Guard(error, () => Commands.DashboardCommand.WithDashboard(parse.GetValue(dashboard), parse.GetValue(dashboardPort), parse.GetValue(resultsDir)!, error, () =>
+            Session(parse, output, quiet, verbose, trainables, device, threads, json, cluster).RunAsync(parse.GetValue(specArg)!, parse.GetValue(set) ?? [], parse.GetValue(resultsDir)!, parse.GetValue(overwrite), ct))));
 
         var resume = new Command("resume", "Continue an interrupted experiment from its persisted state") { nameArg, resultsDir, trainables, quiet, verbose, device, threads, json, cluster };
         resume.SetAction((parse, ct) => Guard(error, () =>
@@ -57,6 +59,7 @@ public static class HpoCli
             Commands.ResultsCommand.Create(output, error), Commands.PlotCommand.Create(output, error), Commands.CompareCommand.Create(output, error), Commands.StopCommand.Create(output, error), Commands.SimulateCommand.Create(output, error),
             Commands.SiloCommand.Create(error),
             Commands.CheckCommand.Create(output, error),
+            Commands.DashboardCommand.Create(output, error),
         };
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
