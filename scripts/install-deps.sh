@@ -3,6 +3,8 @@
 # Idempotent; called by setup.sh and test.sh. Needs root (or sudo) only when something is missing.
 #   dataset-fashion-mnist  real FashionMNIST IDX files under /usr/share/datasets/fashion-mnist/
 #   redis-server           clustering, grain state and reminders for multi-silo clusters
+#   chromium               headless browser for the dashboard tests (Playwright drives it; it never downloads one)
+#   echarts (npm)          Apache ECharts, the dashboard's charts, into .tools/ (built into the dashboard, served by it)
 #   azurite (npm)          Azure Blob Storage emulator, for the blob checkpoint store tests (--azurite)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,11 +22,19 @@ command -v dotnet >/dev/null 2>&1 || {
 need=()
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "installing: ${need[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+echarts_version=6.1.0
+if ! grep -qs "\"version\": \"$echarts_version\"" "$here/.tools/node_modules/echarts/package.json"; then
+  echo "installing: echarts $echarts_version (npm, into .tools/)"
+  mkdir -p "$here/.tools"
+  npm install --prefix "$here/.tools" --no-audit --no-fund --silent "echarts@$echarts_version" >/dev/null
 fi
 
 if [ "$want_azurite" -eq 1 ] && [ ! -x "$here/.tools/node_modules/.bin/azurite-blob" ]; then

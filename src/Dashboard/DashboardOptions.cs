@@ -26,6 +26,9 @@ public sealed class DashboardOptions
     /// <summary>How often watched experiments are re-read for new reports.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>True when <see cref="Bind"/> is a loopback address (127.0.0.0/8, ::1).</summary>
-    public bool IsLoopback => IPAddress.IsLoopback(Bind);
+    /// <summary>
+    /// True for the default binds, 127.0.0.1 and ::1, which need no token. Any other address needs one, other
+    /// loopback addresses (127.0.0.2, ...) included: they may be forwarded or shared with containers.
+    /// </summary>
+    public bool IsLoopback => Bind.Equals(IPAddress.Loopback) || Bind.Equals(IPAddress.IPv6Loopback);
 }

@@ -64,6 +64,7 @@ public sealed partial class DashboardServer : IAsyncDisposable
         }
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k => k.Listen(options.Bind, options.Port));
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, HostedLifetime>();
         builder.Services.AddResponseCompression(o =>
         {
             o.Providers.Add<BrotliCompressionProvider>();
@@ -120,6 +121,11 @@ public sealed partial class DashboardServer : IAsyncDisposable
         if (!AssetName().IsMatch(name))
         {
             return null;
+        }
+        // HPO_DASHBOARD_WWWROOT: serve the pages from a folder (src/Dashboard/wwwroot) while editing them.
+        if (Environment.GetEnvironmentVariable("HPO_DASHBOARD_WWWROOT") is { Length: > 0 } folder && File.Exists(Path.Combine(folder, name)))
+        {
+            return File.ReadAllBytes(Path.Combine(folder, name));
         }
         using var stream = typeof(DashboardServer).Assembly.GetManifestResourceStream("wwwroot/" + name);
         if (stream is null)

@@ -27,7 +27,7 @@ public static class DashboardCommand
             {
                 throw new UserError("--token: use at least 8 characters (or leave it out to have one generated)");
             }
-            bool generated = given is null && !IPAddress.IsLoopback(address);
+            bool generated = given is null && !new DashboardOptions { ResultsDir = "", Bind = address }.IsLoopback;
             var tokenValue = generated ? DashboardServer.NewToken() : given;
             var root = parse.GetValue(resultsDir)!;
             var clusterUrl = parse.GetValue(cluster);

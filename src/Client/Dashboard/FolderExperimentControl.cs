@@ -53,7 +53,7 @@ public sealed class FolderExperimentControl : IExperimentControl
             return null;
         }
         return new TrialRuntime(
-            s.Status.ToString().ToLowerInvariant(), s.Error, s.StopReason, Silo: null, s.Activations, s.PausedAt,
+            s.Status.ToString().ToLowerInvariant(), s.Error, s.StopReason, Silo: "embedded silo (the hpo run process)", s.Activations, s.PausedAt,
             s.RetrainedEpochs, s.RetrainedFromScratch,
             s.Checkpoint is { } c ? new CheckpointInfo(c.Uri, c.Epoch, c.Bytes, c.Sha256) : null,
             "grain state file (embedded silo)");

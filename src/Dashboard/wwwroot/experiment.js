@@ -78,20 +78,25 @@
     // Learning curves: one polyline per trial; the best trial in black on top.
     const curves = hpo.chart('chart-curves');
     const lines = [];
+    const points = [];
     let bestLine = null;
     for (const [id, c] of state.curves) {
       const coords = [];
       for (let i = 0; i < c.epoch.length; i++) if (c.value[i] !== null) coords.push([c.epoch[i], c.value[i]]);
+      const color = hpo.palette[id % hpo.palette.length];
+      for (const p of coords) points.push({ value: p, trial: id, itemStyle: { color } });
       if (coords.length === 0) continue;
       if (coords.length === 1) coords.push(coords[0]);
-      const item = { trial: id, coords, lineStyle: { color: hpo.palette[id % hpo.palette.length] } };
+      const item = { trial: id, coords, lineStyle: { color } };
       lines.push(item);
       if (e.best && e.best.trial_id === id) bestLine = { trial: id, coords, lineStyle: { color: '#000', width: 2.5, opacity: 1 } };
     }
     document.getElementById('curves-note').textContent = '(' + lines.length + ' trials)';
     const curveSeries = [{ id: 'curves', name: 'trials', type: 'lines', coordinateSystem: 'cartesian2d', polyline: true, large: lines.length > 3000, data: lines,
       lineStyle: { width: 1.2, opacity: lines.length > 500 ? 0.35 : 0.75 }, emphasis: { focus: 'self', lineStyle: { width: 3, opacity: 1 } } },
-      { id: 'best', name: 'best trial', type: 'lines', coordinateSystem: 'cartesian2d', polyline: true, data: bestLine ? [bestLine] : [], z: 5 }];
+      { id: 'best', name: 'best trial', type: 'lines', coordinateSystem: 'cartesian2d', polyline: true, data: bestLine ? [bestLine] : [], z: 5 },
+      // Every report as a dot, so trials with a single report (stopped or paused at the first rung) show too.
+      { id: 'points', name: 'reports', type: 'scatter', symbolSize: 4, large: points.length > 5000, data: points, itemStyle: { opacity: 0.7 } }];
     if (fresh) {
       curves.setOption({ animation: false, grid, toolbox, dataZoom: zoom,
         tooltip: { trigger: 'item', confine: true, formatter: p => trialTooltip(p.data && p.data.trial) },
@@ -111,7 +116,7 @@
         data: r.went_on.time.map((x, j) => [x, r.went_on.count[j]]) });
     });
     if (fresh) {
-      rungs.setOption({ animation: false, grid: Object.assign({}, grid, { top: 50 }), toolbox, dataZoom: zoom, legend: { type: 'scroll', top: 0, left: 0, right: 110 },
+      rungs.setOption({ animation: false, grid: Object.assign({}, grid, { top: 62 }), toolbox: Object.assign({}, toolbox, { top: 28 }), dataZoom: zoom, legend: { type: 'scroll', top: 0, left: 0, right: 0 },
         tooltip: { trigger: 'axis' }, xAxis: { type: 'value', name: timeName(), nameLocation: 'middle', nameGap: 24 }, yAxis: { type: 'value', name: 'trials', minInterval: 1 }, series: rungSeries });
     } else rungs.setOption({ series: rungSeries }, { replaceMerge: ['series'] });
 
@@ -140,9 +145,9 @@
     const lo = Math.min(...finite), hi = Math.max(...finite);
     const parallelOption = {
       animation: false,
-      parallel: { left: 50, right: 70, top: 40, bottom: 24, parallelAxisDefault: { nameLocation: 'end', nameGap: 12, axisLabel: { formatter: v => typeof v === 'number' ? hpo.fmt(v, 2) : v } } },
+      parallel: { left: 50, right: 120, top: 40, bottom: 24, parallelAxisDefault: { nameLocation: 'end', nameGap: 12, axisLabel: { formatter: v => typeof v === 'number' ? hpo.fmt(v, 2) : v } } },
       parallelAxis: axes,
-      visualMap: { show: true, dimension: names.length, min: isFinite(lo) ? lo : 0, max: isFinite(hi) && hi > lo ? hi : lo + 1, right: 0, top: 'middle', itemHeight: 120,
+      visualMap: { show: true, dimension: names.length, min: isFinite(lo) ? lo : 0, max: isFinite(hi) && hi > lo ? hi : lo + 1, right: 4, top: 'middle', itemHeight: 120,
         inRange: { color: e.mode === 'min' ? ['#1a9850', '#fee08b', '#d73027'] : ['#d73027', '#fee08b', '#1a9850'] }, text: ['', ''], calculable: true },
       tooltip: { trigger: 'item', confine: true, formatter: p => trialTooltip(p.data && p.data.trial !== undefined ? p.data.trial : (p.value && p.value.trial)) },
       series: [{ id: 'trials', type: 'parallel', lineStyle: { width: 1, opacity: rows.length > 500 ? 0.3 : 0.7 }, emphasis: { lineStyle: { width: 3, opacity: 1 } },
@@ -268,7 +273,7 @@
         if (c.key === 'trial_id') cell = hpo.el('a', { href: '/e/' + encodeURIComponent(name) + '/t/' + id }, id);
         else if (c.key === 'status') { cell = hpo.el('span', {}); hpo.badge(cell, v); }
         else cell = c.num ? hpo.fmt(v) : (v === null ? '-' : v);
-        tr.append(hpo.el('td', { class: c.num ? 'num' : null, 'data-col': c.key }, cell));
+        tr.append(hpo.el('td', { class: c.num ? 'num' : null, 'data-col': c.key, 'data-value': v === null || v === undefined ? null : String(v) }, cell));
       }
       return tr;
     }));
