@@ -16,12 +16,12 @@ if (args.Length > 0 && args[0] == "screenshot")
     await using var b = await pw.Chromium.LaunchAsync(new() { ExecutablePath = Environment.GetEnvironmentVariable("HPO_CHROMIUM") ?? "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu"] });
     for (int i = 1; i + 1 < args.Length; i += 2)
     {
-        var page = await (await b.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } })).NewPageAsync();
+        var page = await (await b.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1180 } })).NewPageAsync();
         page.SetDefaultTimeout(120_000);
         await page.GotoAsync(args[i]);
         await page.WaitForFunctionAsync("() => (window.hpo && hpo.state && (hpo.state.chartsReady || hpo.state.trial)) || document.querySelectorAll('#experiments tbody tr').length > 0");
         await page.WaitForTimeoutAsync(1500); // let progressive rendering finish
-        await page.ScreenshotAsync(new() { Path = args[i + 1], FullPage = true });
+        await page.ScreenshotAsync(new() { Path = args[i + 1], FullPage = false });
         Console.WriteLine($"{args[i]} -> {args[i + 1]}");
     }
     return 0;

@@ -96,7 +96,7 @@
       lineStyle: { width: 1.2, opacity: lines.length > 500 ? 0.35 : 0.75 }, emphasis: { focus: 'self', lineStyle: { width: 3, opacity: 1 } } },
       { id: 'best', name: 'best trial', type: 'lines', coordinateSystem: 'cartesian2d', polyline: true, data: bestLine ? [bestLine] : [], z: 5 },
       // Every report as a dot, so trials with a single report (stopped or paused at the first rung) show too.
-      { id: 'points', name: 'reports', type: 'scatter', symbolSize: 4, large: points.length > 5000, data: points, itemStyle: { opacity: 0.7 } }];
+      { id: 'points', name: 'reports', type: 'scatter', symbolSize: lines.length > 100 ? 2.5 : 6, large: points.length > 5000, data: points, itemStyle: { opacity: 0.7 } }];
     if (fresh) {
       curves.setOption({ animation: false, grid, toolbox, dataZoom: zoom,
         tooltip: { trigger: 'item', confine: true, formatter: p => trialTooltip(p.data && p.data.trial) },
@@ -147,7 +147,7 @@
       animation: false,
       parallel: { left: 50, right: 120, top: 40, bottom: 24, parallelAxisDefault: { nameLocation: 'end', nameGap: 12, axisLabel: { formatter: v => typeof v === 'number' ? hpo.fmt(v, 2) : v } } },
       parallelAxis: axes,
-      visualMap: { show: true, dimension: names.length, min: isFinite(lo) ? lo : 0, max: isFinite(hi) && hi > lo ? hi : lo + 1, right: 4, top: 'middle', itemHeight: 120,
+      visualMap: { show: true, dimension: names.length, min: isFinite(lo) ? lo : 0, max: isFinite(hi) && hi > lo ? hi : lo + 1, right: 4, top: 'middle', itemHeight: 120, precision: 3,
         inRange: { color: e.mode === 'min' ? ['#1a9850', '#fee08b', '#d73027'] : ['#d73027', '#fee08b', '#1a9850'] }, text: ['', ''], calculable: true },
       tooltip: { trigger: 'item', confine: true, formatter: p => trialTooltip(p.data && p.data.trial !== undefined ? p.data.trial : (p.value && p.value.trial)) },
       series: [{ id: 'trials', type: 'parallel', lineStyle: { width: 1, opacity: rows.length > 500 ? 0.3 : 0.7 }, emphasis: { lineStyle: { width: 3, opacity: 1 } },

@@ -10,7 +10,7 @@
     for (const e of data.experiments) {
       const t = e.trials || {};
       const used = e.budget && e.budget.used !== undefined && e.budget.used !== null ? e.budget.used : null;
-      const bar = hpo.el('span', { class: 'bar', title: used === null ? 'no budget' : Math.round(used * 100) + '%' }, hpo.el('i', { style: 'width:' + Math.round((used || 0) * 100) + '%' }));
+      const bar = hpo.el('span', { class: 'bar', style: 'width:60px', title: used === null ? 'no budget' : Math.round(used * 100) + '%' }, hpo.el('i', { style: 'width:' + Math.round((used || 0) * 100) + '%' }));
       const status = hpo.el('span', {});
       hpo.badge(status, e.status);
       body.append(hpo.el('tr', { 'data-name': e.name },
@@ -27,7 +27,7 @@
         hpo.el('td', { class: 'num', title: e.metric ? e.metric + ' (' + e.mode + ')' : '' }, e.best ? hpo.fmt(e.best.value) + ' ' + e.metric : '-'),
         hpo.el('td', { class: 'num' }, hpo.seconds(e.elapsed_seconds) + (e.simulated ? '*' : '')),
         hpo.el('td', {}, bar, used === null ? '' : ' ' + Math.round(used * 100) + '%'),
-        hpo.el('td', { class: 'muted' }, e.stop_reason || '')));
+        hpo.el('td', { class: 'muted wrap' }, e.stop_reason || '')));
     }
     const empty = document.getElementById('empty');
     empty.hidden = data.experiments.length > 0;
