@@ -56,9 +56,12 @@ internal static partial class Routes
             }
             feed.Refresh(pollInterval);
             int start = Math.Max(0, from ?? 0);
-            return Http.Bytes(start == 0
-                ? feed.Payload("reports", (v, e) => Payloads.Reports(v, e, 0))
-                : Payloads.Reports(feed.Snapshot().Version, feed.Snapshot().Experiment, start), Json);
+            if (start == 0)
+            {
+                return Http.Bytes(feed.Payload("reports", (v, e) => Payloads.Reports(v, e, 0)), Json);
+            }
+            var (version, experiment) = feed.Snapshot();
+            return Http.Bytes(Payloads.Reports(version, experiment, start), Json);
         });
 
         app.MapGet("/api/experiments/{name}/trials/{id:int}", async (string name, int id, CancellationToken ct) =>
