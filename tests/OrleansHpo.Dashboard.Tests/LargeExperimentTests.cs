@@ -6,7 +6,9 @@ using OrleansHpo.Client.Commands;
 
 namespace OrleansHpo.Dashboard.Tests;
 
-/// <summary>The JSON API on a 10,000-trial experiment (simulated by hpo simulate): well-formed, complete, within 1 s.</summary>
+/// <summary>The JSON API on a 10,000-trial experiment (simulated by hpo simulate): well-formed, complete, within 1 s.
+/// In the browser collection so that no other test of this process runs meanwhile (its CPU time is the server's).</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class LargeExperimentTests
 {
     [Fact]
