@@ -4,7 +4,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 
-./scripts/install-deps.sh --azurite
+./scripts/install-deps.sh --tests
 dotnet build OrleansHpo.sln -c Release -nologo -v q -clp:ErrorsOnly
 
 log="$(mktemp -t hpo-test.XXXXXX.log)"

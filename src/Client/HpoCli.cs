@@ -25,6 +25,7 @@ public static class HpoCli
             SimulateCommand.Create(output, error),
             SiloCommand.Create(error),
             CheckCommand.Create(output, error),
+            DashboardCommand.Create(output, error),
         };
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -117,6 +117,13 @@ public sealed class Experiment
         return new Experiment(directory, metadata, rows, tail);
     }
 
+    /// <summary>
+    /// An experiment from rows already read (by a <see cref="ResultsTail"/> that follows a running experiment's
+    /// results.csv) and its parsed metadata.json: what <see cref="Load"/> builds, without reading the file again.
+    /// </summary>
+    public static Experiment FromRows(string directory, JsonObject metadata, IReadOnlyList<ResultRow> rows, ResultsTail tail) =>
+        new(directory, metadata, rows, tail);
+
     /// <summary>The best report (by <see cref="Metric"/> and <see cref="Mode"/>), or null when there is none.</summary>
     public BestResult? Best
     {

@@ -183,30 +183,14 @@ public static class ExperimentPlots
     public static Plot Rungs(Experiment experiment)
     {
         var plot = NewPlot();
-        var levels = experiment.RungLevels().Append(experiment.MaxT).Distinct().Order().ToList();
-        var byTrial = experiment.Rows.GroupBy(r => r.TrialId).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Epoch).ToList());
         double end = Math.Max(experiment.ElapsedSeconds, experiment.Rows.Count > 0 ? experiment.Rows.Max(r => r.TunerTime) : 0);
         int color = 0;
-        foreach (var level in levels)
+        foreach (var timeline in RungTimeline.Of(experiment))
         {
             var c = plot.Add.Palette.GetColor(color++);
-            var changes = new List<(double Time, int Delta)>();
-            var promoted = new List<double>();
-            foreach (var rows in byTrial.Values)
-            {
-                int i = rows.FindIndex(r => r.Epoch == level);
-                if (i < 0)
-                {
-                    continue;
-                }
-                changes.Add((rows[i].TunerTime, +1));
-                if (i + 1 < rows.Count)
-                {
-                    // It went on: its next report marks when it left the rung (promotion, or continuing past it).
-                    changes.Add((rows[i + 1].TunerTime, -1));
-                    promoted.Add(rows[i + 1].TunerTime);
-                }
-            }
+            int level = timeline.Level;
+            var changes = timeline.Changes.ToList();
+            var promoted = timeline.WentOn.ToList();
             var (ox, oy) = Occupancy(changes, end);
             var o = plot.Add.ScatterLine(ox, oy, c);
             o.LineWidth = 2.2f;

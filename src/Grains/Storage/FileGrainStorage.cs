@@ -96,9 +96,13 @@ public sealed class FileGrainStorage(string root, Serializer serializer, bool fl
 
     private object LockOf(string path) => _locks.GetOrAdd(path, _ => new object());
 
-    private string PathOf(string stateName, GrainId grainId)
+    private string PathOf(string stateName, GrainId grainId) => PathFor(root, stateName, grainId.Type.ToString()!, grainId.Key.ToString()!);
+
+    /// <summary>The file holding state <paramref name="stateName"/> of the grain of type <paramref name="grainType"/>
+    /// (e.g. "hpo-trial") and key <paramref name="key"/>: ROOT/STATE/TYPE/KEY.bin, the key's characters other than
+    /// letters, digits, '-', '_' and '.' replaced by '_'. Readers (the dashboard) find a trial's state with it.</summary>
+    public static string PathFor(string root, string stateName, string grainType, string key)
     {
-        var key = grainId.Key.ToString()!;
         var safe = string.Create(key.Length, key, (span, k) =>
         {
             for (int i = 0; i < k.Length; i++)
@@ -107,6 +111,6 @@ public sealed class FileGrainStorage(string root, Serializer serializer, bool fl
                 span[i] = char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_';
             }
         });
-        return Path.Combine(root, stateName, $"{grainId.Type}", $"{safe}.bin");
+        return Path.Combine(root, stateName, grainType, $"{safe}.bin");
     }
 }
