@@ -9,6 +9,7 @@ using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 using Orleans.Configuration;
 using OrleansHpo.Grains.Execution;
+using OrleansHpo.Silo.Slurm;
 
 namespace OrleansHpo.Silo;
 
@@ -46,6 +47,8 @@ public static class ClusterSiloHost
         ["--reconcile-interval"] = "Cluster:ReconcileInterval",
         ["--reminder-period"] = "Cluster:ReminderPeriod",
         ["--log-level"] = "Cluster:LogLevel",
+        ["--slurm"] = "Cluster:Slurm",
+        ["--slurm-min-margin"] = "Cluster:SlurmMinMargin",
     };
 
     private static readonly HashSet<string> Flags = ["--dashboard", "--fast-failure-detection"];
@@ -56,6 +59,7 @@ public static class ClusterSiloHost
                         [--time-limit HH:MM:SS] [--time-limit-leeway HH:MM:SS] [--dashboard] [--dashboard-port N]
                         [--metrics none|console] [--fast-failure-detection] [--trainables A.dll,B.dll]
                         [--reconcile-interval HH:MM:SS] [--reminder-period HH:MM:SS] [--log-level LEVEL]
+                        [--slurm auto|off] [--slurm-min-margin HH:MM:SS]
                         [--config appsettings.json]
         Settings also come from appsettings.json ("Cluster" section) and HPO_Cluster__KEY variables.
         """;
@@ -86,7 +90,8 @@ public static class ClusterSiloHost
             "Silo {Name} " + ActiveLine + " {ClusterId}: silo port {SiloPort}, gateway port {GatewayPort}",
             options.Name ?? Environment.MachineName, options.ClusterId, options.SiloPort, options.GatewayPort));
         await host.RunAsync(cancellationToken);
-        return 0;
+        // A SLURM job that reached its time limit exits 75 so that its batch script requeues it (deploy/slurm/).
+        return host.Services.GetRequiredService<SlurmJobContext>().ReachedTimeLimit ? SlurmJobContext.RequeueExitCode : 0;
     }
 
     /// <summary>Reads and validates the settings; a <see cref="FormatException"/> names the bad one and the fix.</summary>
@@ -145,6 +150,7 @@ public static class ClusterSiloHost
             throw new FormatException($"a setting has a bad value: {e.InnerException?.Message ?? e.Message} (durations are HH:MM:SS, ports and slots integers, flags true/false)", e);
         }
         Validate(options);
+        SlurmSettings.Apply(options, configuration, options.Slurm == "auto" ? SlurmJob.FromEnvironment() : null);
         return (options, configuration);
     }
 
@@ -173,6 +179,14 @@ public static class ClusterSiloHost
         if (o.TimeLimitLeeway < TimeSpan.Zero)
         {
             throw new FormatException("--time-limit-leeway must not be negative");
+        }
+        if (o.Slurm is not ("auto" or "off"))
+        {
+            throw new FormatException($"--slurm: '{o.Slurm}'; use auto (read the SLURM job when SLURM_JOB_ID is set) or off");
+        }
+        if (o.SlurmMinMargin < TimeSpan.Zero)
+        {
+            throw new FormatException("--slurm-min-margin must not be negative, e.g. 00:01:00");
         }
         if (o.Metrics is not ("none" or "console"))
         {
@@ -239,6 +253,8 @@ public static class ClusterSiloHost
                 silo.AddDashboard();
             }
         });
+        builder.Services.AddSingleton(new SlurmJobContext(options.Slurm == "auto" ? SlurmJob.FromEnvironment() : null,
+            DrainMarginPolicy.Default with { MinMargin = options.SlurmMinMargin }));
         builder.Services.AddHostedService<TrainingDrainService>();
         if (options.Metrics == "console")
         {
