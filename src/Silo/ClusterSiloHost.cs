@@ -89,9 +89,10 @@ public static class ClusterSiloHost
         lifetime.ApplicationStarted.Register(() => logger.LogInformation(
             "Silo {Name} " + ActiveLine + " {ClusterId}: silo port {SiloPort}, gateway port {GatewayPort}",
             options.Name ?? Environment.MachineName, options.ClusterId, options.SiloPort, options.GatewayPort));
+        var slurm = host.Services.GetRequiredService<SlurmJobContext>();
         await host.RunAsync(cancellationToken);
         // A SLURM job that reached its time limit exits 75 so that its batch script requeues it (deploy/slurm/).
-        return host.Services.GetRequiredService<SlurmJobContext>().ReachedTimeLimit ? SlurmJobContext.RequeueExitCode : 0;
+        return slurm.ReachedTimeLimit ? SlurmJobContext.RequeueExitCode : 0;
     }
 
     /// <summary>Reads and validates the settings; a <see cref="FormatException"/> names the bad one and the fix.</summary>

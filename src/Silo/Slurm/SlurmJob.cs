@@ -7,8 +7,14 @@ namespace OrleansHpo.Silo.Slurm;
 /// The SLURM job a silo runs in, read from the variables SLURM sets in a batch job's environment (sbatch(1), "OUTPUT
 /// ENVIRONMENT VARIABLES"): its id, name, how often it was requeued, and the GPUs and CPUs it was given.
 /// </summary>
-public sealed record SlurmJob(string JobId, string? Name, int RestartCount, int Gpus, int? CpusPerTask)
+public sealed record SlurmJob(string JobId, string? Name, int RestartCount, int Gpus, int? CpusPerTask, string? ArrayTask = null)
 {
+    /// <summary>
+    /// The id to ask squeue/scontrol about: <c>ARRAYJOB_TASK</c> for a task of a job array (the bare id of its
+    /// first task names the whole array to squeue and scontrol), else the job id.
+    /// </summary>
+    public string QueryId => ArrayTask ?? JobId;
+
     /// <summary>The job of this process, or null outside SLURM (no <c>SLURM_JOB_ID</c>).</summary>
     public static SlurmJob? FromEnvironment() => FromEnvironment(Environment.GetEnvironmentVariables());
 
@@ -20,8 +26,9 @@ public sealed record SlurmJob(string JobId, string? Name, int RestartCount, int 
         {
             return null;
         }
+        var arrayTask = Get("SLURM_ARRAY_JOB_ID") is { } array && Get("SLURM_ARRAY_TASK_ID") is { } task ? $"{array}_{task}" : null;
         return new SlurmJob(id, Get("SLURM_JOB_NAME"), PositiveInt(Get("SLURM_RESTART_COUNT")) ?? 0,
-            GpuCount(Get("CUDA_VISIBLE_DEVICES"), Get("SLURM_GPUS_ON_NODE")), PositiveInt(Get("SLURM_CPUS_PER_TASK")));
+            GpuCount(Get("CUDA_VISIBLE_DEVICES"), Get("SLURM_GPUS_ON_NODE")), PositiveInt(Get("SLURM_CPUS_PER_TASK")), arrayTask);
     }
 
     /// <summary>

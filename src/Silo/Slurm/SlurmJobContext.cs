@@ -38,7 +38,7 @@ public sealed class SlurmJobContext(SlurmJob? job, DrainMarginPolicy policy)
         SlurmTimeKind? lastKind = null;
         while (true)
         {
-            var left = await SlurmCommands.TimeLeftAsync(job.JobId, cancellationToken);
+            var left = await SlurmCommands.TimeLeftAsync(job.QueryId, cancellationToken);
             var now = DateTime.UtcNow;
             TimeSpan wait;
             if (left is not { } time)

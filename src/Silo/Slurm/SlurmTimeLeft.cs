@@ -62,6 +62,6 @@ public readonly partial record struct SlurmTimeLeft(SlurmTimeKind Kind, TimeSpan
     // days- optional; hours 0-23 (one or two digits) optional; minutes 0-59, one or two digits (squeue prints
     // "0:51" in the last hour, which the guide's two-digit pattern would misread as "no time left"); seconds 00-59.
     // "1-00:00:00", "2:03:04", "03:04", "0:51".
-    [GeneratedRegex(@"^(?:(?<days>\d{1,5})-)?(?:(?<hours>2[0-3]|[01]?\d):)?(?<minutes>[0-5]?\d):(?<seconds>[0-5]\d)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:(?<days>[0-9]{1,5})-)?(?:(?<hours>2[0-3]|[01]?[0-9]):)?(?<minutes>[0-5]?[0-9]):(?<seconds>[0-5][0-9])$", RegexOptions.CultureInvariant)]
     private static partial Regex Format();
 }
