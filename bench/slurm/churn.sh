@@ -32,8 +32,8 @@ sleep 1
 echo "# churn bench: $minutes min, 3 silos per run, load average at start: $(cut -d' ' -f1-3 /proc/loadavg), work $work"
 submit() { # name redis-port port-base time
   HPO_CLUSTER="redis://127.0.0.1:$2" HPO_DLL="$dll" HPO_SILO_ADDRESS=127.0.0.1 HPO_PORT_BASE="$3" \
-  HPO_SILO_ARGS="--slurm-min-margin 00:00:25 --fast-failure-detection --log-level Debug" \
-    sbatch --parsable --job-name="$1" --array=1-3 --time="$4" --gres=none --cpus-per-task=2 --mem=256M \
+  HPO_SILO_ARGS="--slurm-min-margin 00:00:45 --fast-failure-detection --log-level Debug" \
+    sbatch --parsable --job-name="$1" --array=1-3 --time="$4" --signal=B:TERM@5 --gres=none --cpus-per-task=2 --mem=256M \
       --output="$work/%x-%j.out" --chdir="$work" "$here/deploy/slurm/hpo-silo.sbatch"
 }
 submit churn-limit 48911 48000 00:02:00 >/dev/null
