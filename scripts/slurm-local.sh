@@ -28,13 +28,16 @@ stop() {
       kill -9 "$pid" 2>/dev/null || true
     fi
   done
-  # slurmd first (it ends its jobs' steps), then slurmctld, then munged: each by the pid it wrote.
+  # slurmd first, then slurmctld, then munged: each by the pid it wrote, read before the signal (a daemon removes
+  # its pid file as it begins to stop, and may take a while to finish).
+  local pids=()
   for d in slurmd slurmctld munged; do
-    if alive "$dir/$d.pid"; then kill -TERM "$(cat "$dir/$d.pid")"; fi
+    if alive "$dir/$d.pid"; then pids+=("$(cat "$dir/$d.pid")"); fi
   done
-  for d in slurmd slurmctld munged; do
-    for _ in $(seq 1 100); do alive "$dir/$d.pid" || break; sleep 0.1; done
-    if alive "$dir/$d.pid"; then kill -9 "$(cat "$dir/$d.pid")"; fi
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
   done
   echo "stopped"
 }
