@@ -93,7 +93,7 @@ public sealed partial class SlurmJobLimitTests : IDisposable
             var first = Run(id, 0);
             // It read its limit from SLURM, drained before the end (by itself, exit 75; or on SLURM's warning signal
             // if that came first), asked for the requeue itself, and SLURM never had to kill it for its time limit.
-            Assert.Matches($@"SLURM job {id} \(restart 0\): 0?[01]:\d\d left", first);
+            Assert.Matches($@"SLURM job {id} \(restart 0\): 00:0[01]:\d\d left", first);
             int drain = first.IndexOf("Draining (", StringComparison.Ordinal);
             int drained = first.IndexOf("Drained: no run trains on this silo", StringComparison.Ordinal);
             int requeue = first.IndexOf($"requeueing job {id}", StringComparison.Ordinal);
@@ -116,7 +116,9 @@ public sealed partial class SlurmJobLimitTests : IDisposable
         var recovered = RecoveredTrial().Matches(all).Select(m => (Trial: int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Epoch: int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))).ToList();
         foreach (var (trial, epoch) in drainedAt.Where(d => d.Epoch > 0))
         {
-            if (recovered.Any(r => r.Trial == trial))
+            // A trial's drains come at increasing epochs; one the experiment resumed (a later recovery from this
+            // epoch or beyond) must have resumed from exactly this epoch first.
+            if (recovered.Any(r => r.Trial == trial && r.Epoch >= epoch))
             {
                 Assert.Contains(recovered, r => r.Trial == trial && r.Epoch == epoch);
             }
