@@ -9,6 +9,7 @@ using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 using Orleans.Configuration;
 using OrleansHpo.Grains.Execution;
+using OrleansHpo.Silo.Slurm;
 
 namespace OrleansHpo.Silo;
 
@@ -46,6 +47,8 @@ public static class ClusterSiloHost
         ["--reconcile-interval"] = "Cluster:ReconcileInterval",
         ["--reminder-period"] = "Cluster:ReminderPeriod",
         ["--log-level"] = "Cluster:LogLevel",
+        ["--slurm"] = "Cluster:Slurm",
+        ["--slurm-min-margin"] = "Cluster:SlurmMinMargin",
     };
 
     private static readonly HashSet<string> Flags = ["--dashboard", "--fast-failure-detection"];
@@ -57,6 +60,7 @@ public static class ClusterSiloHost
                         [--time-limit HH:MM:SS] [--time-limit-leeway HH:MM:SS] [--dashboard] [--dashboard-port N]
                         [--metrics none|console] [--fast-failure-detection] [--trainables A.dll,B.dll]
                         [--reconcile-interval HH:MM:SS] [--reminder-period HH:MM:SS] [--log-level LEVEL]
+                        [--slurm auto|off] [--slurm-min-margin HH:MM:SS]
                         [--config appsettings.json]
         Settings also come from appsettings.json ("Cluster" section) and HPO_Cluster__KEY variables.
         """;
@@ -105,8 +109,10 @@ public static class ClusterSiloHost
         lifetime.ApplicationStarted.Register(() => logger.LogInformation(
             "Silo {Name} " + ActiveLine + " {ClusterId}: silo port {SiloPort}, gateway port {GatewayPort}, store {Backend}",
             options.Name ?? Environment.MachineName, options.ClusterId, options.SiloPort, options.GatewayPort, backend.Redacted));
+        var slurm = host.Services.GetRequiredService<SlurmJobContext>();
         await host.RunAsync(cancellationToken);
-        return 0;
+        // A SLURM job that reached its time limit exits 75 so that its batch script requeues it (deploy/slurm/).
+        return slurm.ReachedTimeLimit ? SlurmJobContext.RequeueExitCode : 0;
     }
 
     /// <summary>Reads and validates the settings; a <see cref="FormatException"/> names the bad one and the fix.</summary>
@@ -165,6 +171,7 @@ public static class ClusterSiloHost
             throw new FormatException($"a setting has a bad value: {e.InnerException?.Message ?? e.Message} (durations are HH:MM:SS, ports and slots integers, flags true/false)", e);
         }
         Validate(options);
+        SlurmSettings.Apply(options, configuration, options.Slurm == "auto" ? SlurmJob.FromEnvironment() : null);
         return (options, configuration);
     }
 
@@ -193,6 +200,14 @@ public static class ClusterSiloHost
         if (o.TimeLimitLeeway < TimeSpan.Zero)
         {
             throw new FormatException("--time-limit-leeway must not be negative");
+        }
+        if (o.Slurm is not ("auto" or "off"))
+        {
+            throw new FormatException($"--slurm: '{o.Slurm}'; use auto (read the SLURM job when SLURM_JOB_ID is set) or off");
+        }
+        if (o.SlurmMinMargin < TimeSpan.Zero)
+        {
+            throw new FormatException("--slurm-min-margin must not be negative, e.g. 00:01:00");
         }
         if (o.Metrics is not ("none" or "console"))
         {
@@ -259,6 +274,8 @@ public static class ClusterSiloHost
                 silo.AddDashboard();
             }
         });
+        builder.Services.AddSingleton(new SlurmJobContext(options.Slurm == "auto" ? SlurmJob.FromEnvironment() : null,
+            DrainMarginPolicy.Default with { MinMargin = options.SlurmMinMargin }));
         builder.Services.AddHostedService<TrainingDrainService>();
         if (options.Metrics == "console")
         {

@@ -51,6 +51,13 @@ public sealed class HpoClusterOptions
     /// <summary>Drain this long before the time limit, and at most this long on SIGTERM, before cancelling epochs.</summary>
     public TimeSpan TimeLimitLeeway { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>"auto": when SLURM_JOB_ID is set, drain before the job's time limit read from SLURM and take worker
+    /// slots from the job's GPUs or CPUs; "off": ignore SLURM. See docs/slurm.md.</summary>
+    public string Slurm { get; set; } = "auto";
+
+    /// <summary>In a SLURM job, drain at least this long before the job's end (more when epochs are longer).</summary>
+    public TimeSpan SlurmMinMargin { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Orleans Dashboard on 127.0.0.1:<see cref="DashboardPort"/>.</summary>
     public bool Dashboard { get; set; }
 

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansHpo.Grains.Execution;
+using OrleansHpo.Silo.Slurm;
 
 namespace OrleansHpo.Silo;
 
@@ -11,12 +12,15 @@ namespace OrleansHpo.Silo;
 /// every run checkpoints its last finished epoch, its trial grain persists it, and the run ends with the trial still
 /// Running; the experiment re-drives it on another silo (or here after a restart). Runs still mid-epoch when the
 /// leeway is over are cancelled and resume from their previous checkpoint. Only then does Orleans stop the silo.
+/// In a SLURM job (<see cref="SlurmJobContext"/>) the limit is the job's, read from SLURM, and the drain starts a
+/// margin before it that grows with the longest epoch (docs/slurm.md).
 /// </summary>
 public sealed class TrainingDrainService(
     WorkerOptions workers,
     WorkerPool pool,
     IHostApplicationLifetime lifetime,
     HpoClusterOptions options,
+    SlurmJobContext slurm,
     ILogger<TrainingDrainService> logger) : IHostedService
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -35,7 +39,7 @@ public sealed class TrainingDrainService(
             }));
         }
         // ApplicationStopping fires before Orleans starts deactivating grains, so trials can still persist.
-        _registration = lifetime.ApplicationStopping.Register(() => Drain("shutdown", DateTime.UtcNow + options.TimeLimitLeeway));
+        _registration = lifetime.ApplicationStopping.Register(() => Drain("shutdown", slurm.DrainDeadline(options.TimeLimitLeeway)));
         if (options.TimeLimit is { } limit)
         {
             var end = DateTime.UtcNow + limit;
@@ -52,6 +56,23 @@ public sealed class TrainingDrainService(
                     return;
                 }
                 Drain("time limit", end);
+                lifetime.StopApplication();
+            });
+        }
+        else if (slurm.Job is { } job)
+        {
+            _ = Task.Run(async () =>
+            {
+                DateTime end;
+                try
+                {
+                    end = await slurm.WaitForDrainAsync(() => workers.Drain.LongestEpoch, logger, _stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                Drain($"SLURM job {job.JobId} time limit", slurm.Policy.AbortBy(end));
                 lifetime.StopApplication();
             });
         }

@@ -177,6 +177,7 @@ internal sealed class TrialRun
                     Drain(trainable, epoch - 1, start, lastCheckpoint, pending, written);
                     return;
                 }
+                long epochStarted = Stopwatch.GetTimestamp();
                 var metrics = trainable.TrainEpoch(epoch, token);
                 if (!metrics.TryGetValue(_plan.Metric, out var value))
                 {
@@ -194,6 +195,7 @@ internal sealed class TrialRun
                     HpoMetrics.CheckpointBytesWritten.Add(written.Bytes);
                     lastCheckpoint = epoch;
                 }
+                _options.Drain.ObserveEpoch(Stopwatch.GetElapsedTime(epochStarted));
                 pending.Add(new EpochReport(_plan.TrialId, epoch, new Dictionary<string, double>(metrics), DateTime.UtcNow,
                     clock.Elapsed.TotalSeconds, TrialDecision.Continue));
                 // A new checkpoint is flushed at once, so the trial's state names it before the next epoch starts: a
