@@ -136,7 +136,11 @@ public static class Invariants
                 Fail("trial-lost", $"trial {t} epochs {string.Join(' ', epochs)} have a gap");
             }
             var lastRow = reports[^1];
-            if (checkpointsKept && lastRow.Decision == "PAUSE" && !checkpoints.Contains((t, lastRow.Epoch)))
+            // Paused for good: no run began after its last accepted batch (a promoted trial that the experiment's
+            // stop cancelled mid-run is stopped, and its checkpoint removed, without another row).
+            var lastBatch = recorded.Where(r => r.Trial == t).Select(r => r.At).DefaultIfEmpty(DateTime.MinValue).Max();
+            bool resumedLater = runs.Any(r => r.Trial == t && r.Begin > lastBatch && lastBatch != DateTime.MinValue);
+            if (checkpointsKept && lastRow.Decision == "PAUSE" && !resumedLater && !checkpoints.Contains((t, lastRow.Epoch)))
             {
                 Fail("trial-lost", $"trial {t} is paused at epoch {lastRow.Epoch} without a checkpoint of it (cannot resume)");
             }

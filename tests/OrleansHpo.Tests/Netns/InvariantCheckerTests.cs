@@ -84,6 +84,15 @@ public sealed class InvariantCheckerTests
     }
 
     [Fact]
+    public void A_paused_trial_promoted_and_then_stopped_by_the_experiments_end_needs_no_checkpoint()
+    {
+        string[] b = [CleanB[0], Begin("10:00:11.000", 1, 2, B, 0, 1, 1), Rec("10:00:12.000", 1, 2, B, 1, 1, 1), End("10:00:12.001", 1, 2, B, "Pause"),
+            Begin("10:00:13.000", 1, 3, B, 1, 3, 2), End("10:00:13.500", 1, 3, B, "cancelled"), .. CleanB[1..]];
+        var report = Check(Csv((0, 1, "CONTINUE"), (0, 2, "CONTINUE"), (0, 3, "STOP"), (1, 1, "PAUSE")), Metadata(2), [], CleanA, b, Cut);
+        Assert.True(report.Ok, string.Join('\n', report.Lines()));
+    }
+
+    [Fact]
     public void A_trial_epoch_reported_twice_is_a_duplicate()
     {
         var report = Check(Csv((0, 1, "CONTINUE"), (0, 2, "CONTINUE"), (0, 2, "CONTINUE"), (0, 3, "STOP")), Metadata(1), [], CleanA, CleanB, Cut);
