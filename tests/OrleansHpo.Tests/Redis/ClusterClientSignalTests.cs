@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using OrleansHpo.Testing;
 using OrleansHpo.Tests.Cli;
 
 namespace OrleansHpo.Tests.Redis;
@@ -11,11 +12,11 @@ namespace OrleansHpo.Tests.Redis;
 /// continues it to its budget.
 /// </summary>
 [Collection("redis-cluster")]
-public sealed class ClusterClientSignalTests : IClassFixture<RedisFixture>
+public sealed class ClusterClientSignalTests : IClassFixture<ClusterStoresFixture>
 {
     private readonly RedisServer _redis;
 
-    public ClusterClientSignalTests(RedisFixture fixture) => _redis = fixture.Server;
+    public ClusterClientSignalTests(ClusterStoresFixture stores) => _redis = (RedisServer)stores.Get("redis");
 
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(180);
 

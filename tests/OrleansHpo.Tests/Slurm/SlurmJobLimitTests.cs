@@ -1,3 +1,4 @@
+using OrleansHpo.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
