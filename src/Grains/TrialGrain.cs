@@ -177,25 +177,14 @@ public sealed class TrialGrain(
                 continue;
             }
             var value = report.Metrics[plan.Metric];
-            var d = TrialDecision.Continue;
-            if (report.Epoch >= plan.MaxT)
-            {
-                d = TrialDecision.Stop;
-            }
-            else if (Array.Find(plan.Rungs, r => r.Level == report.Epoch) is { } rung)
+            TrialDecision? rungDecision = null;
+            if (TrialPolicy.RungAt(plan.Rungs, report.Epoch, plan.MaxT) is { } rung)
             {
                 var rungGrain = GrainFactory.GetGrain<IRungGrain>(rung.GrainKey);
-                d = await TransientRetry.Run(() => rungGrain.OnResult(rung, plan.TrialId, value), logger, $"trial {plan.TrialId}: rung {rung.GrainKey}");
-                if (d == TrialDecision.Pause && report.Epoch < S.Milestone)
-                {
-                    d = TrialDecision.Continue; // recomputed after a crash: the rung already promoted this trial past here
-                }
+                rungDecision = await TransientRetry.Run(() => rungGrain.OnResult(rung, plan.TrialId, value), logger, $"trial {plan.TrialId}: rung {rung.GrainKey}");
                 dirty = true;
             }
-            if (d == TrialDecision.Continue && report.Epoch >= S.Milestone)
-            {
-                d = TrialDecision.Pause; // max_resource_attr: the run ends by itself at its milestone
-            }
+            var d = TrialPolicy.Decide(report.Epoch, plan.MaxT, S.Milestone, rungDecision);
             HpoMetrics.Reports.Add(1);
             var recorded = report with { Decision = d, RetrainedEpochs = S.UnmarkedRetrainedEpochs };
             S.UnmarkedRetrainedEpochs = 0;
@@ -209,12 +198,7 @@ public sealed class TrialGrain(
             }
         }
 
-        TrialStatus? outcome = decision switch
-        {
-            TrialDecision.Pause => TrialStatus.Paused,
-            TrialDecision.Stop => S.LastEpoch >= plan.MaxT ? TrialStatus.Completed : TrialStatus.Stopped,
-            _ => null,
-        };
+        TrialStatus? outcome = TrialPolicy.Outcome(decision, S.LastEpoch, plan.MaxT);
         if (outcome is { } ended)
         {
             HpoMetrics.TrialTransitions.Add(1, new KeyValuePair<string, object?>("status", ended.ToString()));

@@ -45,6 +45,11 @@ public sealed record SchedulerSpec
     public required int MaxT { get; init; }
     /// <summary>Number of brackets for (asynchronous) hyperband; 1 for asha. Null = all.</summary>
     public int? Brackets { get; init; }
+    /// <summary>
+    /// Asynchronous hyperband: false (default, as Syne Tune) = one rung system shared by all brackets; true = separate
+    /// rungs per bracket (configs compete only within their bracket).
+    /// </summary>
+    public bool RungSystemPerBracket { get; init; }
     /// <summary>Explicit rung levels; overrides grace_period/reduction_factor when set.</summary>
     public IReadOnlyList<int>? RungLevels { get; init; }
 }

@@ -9,7 +9,7 @@ internal sealed partial class SpecValidator(List<SpecError> errors)
 {
     private const long RandIntLimit = 1_000_000_000_000_000;
 
-    private static readonly string[] SchedulerKeys = ["type", "variant", "grace_period", "reduction_factor", "max_t", "brackets", "rung_levels"];
+    private static readonly string[] SchedulerKeys = ["type", "variant", "grace_period", "reduction_factor", "max_t", "brackets", "rung_levels", "rung_system_per_bracket"];
     private static readonly string[] SearcherKeys = ["type", "seed", "grid_points"];
     private static readonly System.Text.RegularExpressions.Regex SearcherTypeName = new("^[a-z][a-z0-9_-]*$");
     private static readonly string[] StopKeys = ["max_wallclock_seconds", "max_trials_started", "max_trials_completed", "metric_threshold"];
@@ -305,6 +305,11 @@ internal sealed partial class SpecValidator(List<SpecError> errors)
                 brackets = (int)bb;
             }
         }
+        var perBracket = Bool(section, "rung_system_per_bracket", "scheduler.rung_system_per_bracket");
+        if (perBracket is not null && type != SchedulerType.Hyperband)
+        {
+            Error("scheduler.rung_system_per_bracket", $"only applies to hyperband (asynchronous brackets); remove it for {typeName}");
+        }
         IReadOnlyList<int>? rungLevels = null;
         if (TryGet(section, "rung_levels", out var rl))
         {
@@ -323,6 +328,7 @@ internal sealed partial class SpecValidator(List<SpecError> errors)
             MaxT = maxT.Value,
             Brackets = brackets,
             RungLevels = rungLevels,
+            RungSystemPerBracket = perBracket ?? false,
         };
     }
 
