@@ -6,7 +6,7 @@ using OrleansHpo.Grains.Interfaces.Contracts;
 namespace OrleansHpo.Grains;
 
 /// <summary>
-/// Cluster fault tolerance of the experiment grain (issue 4). A trial whose silo died keeps its persisted status
+/// Cluster fault tolerance of the experiment grain (docs/cluster.md). A trial whose silo died keeps its persisted status
 /// Running but has no activation and no run, so nothing would ever report for it again. The experiment's timer
 /// therefore asks every running trial it has not heard from for <see cref="RecoveryOptions.ReconcileInterval"/> to
 /// <c>Recover</c>: a live run makes that a no-op; a lost one reactivates the trial on a live silo, which continues

@@ -173,7 +173,7 @@ public sealed class TrialGrain(
         {
             if (report.Epoch <= S.LastEpoch)
             {
-                // Retrained after a lost checkpoint: already recorded, never recorded twice (seed 000).
+                // Retrained after a lost checkpoint: already recorded, never recorded twice.
                 continue;
             }
             var value = report.Metrics[plan.Metric];

@@ -13,7 +13,7 @@ using OrleansHpo.Grains.Execution;
 namespace OrleansHpo.Silo;
 
 /// <summary>
-/// A silo of a multi-machine cluster (issue 4): Redis (or another configured store) for membership, grain state
+/// A silo of a multi-machine cluster (docs/cluster.md): Redis (or another configured store) for membership, grain state
 /// and reminders; worker slots for training; graceful drain on SIGTERM and at a time limit. Used by the
 /// OrleansHpo.Silo program and by <c>hpo silo</c>.
 /// Configuration, later wins: appsettings.json (working folder, then --config FILE), HPO_Cluster__KEY environment

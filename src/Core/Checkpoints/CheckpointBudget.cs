@@ -7,7 +7,7 @@ namespace OrleansHpo.Core.Checkpoints;
 /// <summary>
 /// Keeps the number of trials holding a checkpoint (running, plus paused with a checkpoint) at or below
 /// <c>max_num_checkpoints</c> by choosing paused trials whose checkpoints to remove: speculatively (lowest
-/// level x P(resumed) first, seed 002), or by the <c>by_level</c> / <c>random</c> baselines. Fed by events only
+/// level x P(resumed) first; docs/architecture.md, "Checkpoint budget"), or by the <c>by_level</c> / <c>random</c> baselines. Fed by events only
 /// (start, arrival at a rung, pause, promotion, end), so it can live in one single-threaded owner (the experiment
 /// grain) and never has to ask a rung or a trial anything. Pure and deterministic: no clock, no I/O; the random
 /// baseline draws from a counter-based generator whose position is part of the persisted snapshot.

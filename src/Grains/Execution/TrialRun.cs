@@ -137,7 +137,7 @@ internal sealed class TrialRun
             if (start == 1 && _resumeFrom > 0)
             {
                 // Missing or corrupt checkpoint: retrain from scratch; the grain logs and counts it, and does not
-                // record the reports up to resume_from again (seed 000).
+                // record the reports up to resume_from again (docs/architecture.md, "A trial's life").
                 retrained = _resumeFrom;
                 Volatile.Write(ref _retrained, retrained);
                 if (Detached)

@@ -32,7 +32,7 @@ public sealed class ExperimentState : ISchedulerBook
     [Id(21)] public DateTime CreatedUtc { get; set; }
     [Id(22)] public bool SearcherExhausted { get; set; }
     [Id(23)] public int NextSyncInstance { get; set; }
-    /// <summary>Checkpoint budget and disk accounting (issue 5).</summary>
+    /// <summary>Checkpoint budget and disk accounting (docs/architecture.md, "Checkpoint budget").</summary>
     [Id(40)] public CheckpointAccountingState Checkpoints { get; set; } = new();
     /// <summary>Runs that retrained from scratch (checkpoint missing or corrupt): metadata num_retrained_from_scratch.</summary>
     [Id(24)] public int RetrainedFromScratch { get; set; }
