@@ -23,11 +23,13 @@ mkdir -p "$tmp"
 build() { # sha -> path of the built bench dll
   local sha; sha="$(git -C "$here" rev-parse --short=10 "$1")"
   local tree="$tmp/$sha"
-  if [ ! -f "$tree/out/OrleansHpo.Bench.dll" ]; then
+  local dll="$tree/bench/OrleansHpo.Bench/bin/Release/net10.0/OrleansHpo.Bench.dll"
+  if [ ! -f "$dll" ]; then
     [ -d "$tree" ] || git -C "$here" worktree add --detach "$tree" "$sha" >/dev/null 2>&1
-    dotnet build "$tree/bench/OrleansHpo.Bench/OrleansHpo.Bench.csproj" -c Release -nologo -v q -clp:ErrorsOnly -o "$tree/out" >&2
+    # The project's own output folder: the shipped trainables' dependencies (TorchSharp) land next to it.
+    dotnet build "$tree/bench/OrleansHpo.Bench/OrleansHpo.Bench.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2
   fi
-  echo "$tree/out/OrleansHpo.Bench.dll"
+  echo "$dll"
 }
 
 run() { # dll -> wall seconds (and the JSON line on stderr)
