@@ -23,6 +23,10 @@ public interface IExperimentGrain : IGrainWithStringKey
     /// <summary>Graceful stop: running trials are stopped, their status recorded.</summary>
     Task<ExperimentStatus> RequestStop(string reason);
 
+    /// <summary>A trial or its run hit a lasting storage fault: the experiment halts (docs/architecture.md, "Failures"). One-way.</summary>
+    [OneWay]
+    Task OnStorageFault(string cause);
+
     /// <summary>New reports from a trial and, when it leaves its slot, how it ended. One-way: trials never wait on it.</summary>
     [OneWay]
     Task OnTrialEvent(TrialEvent trialEvent);

@@ -53,10 +53,7 @@ public sealed partial class ExperimentGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _results?.Dispose();
-        _results = null;
-        _searcher?.Dispose();
-        _searcher = null;
+        DisposeResults();
         return Task.CompletedTask;
     }
 
@@ -142,6 +139,10 @@ public sealed partial class ExperimentGrain(
         {
             S.RetrainedFromScratch++;
         }
+        if (trialEvent.Abandoned)
+        {
+            S.AbandonedRuns++;
+        }
         if (S.Running.TryGetValue(trialEvent.TrialId, out var current))
         {
             _checkpoints!.OnReports(trialEvent.Reports, current.Bracket);
@@ -188,7 +189,7 @@ public sealed partial class ExperimentGrain(
         _session.Restart();
         if (S.Phase is ExperimentPhase.Running or ExperimentPhase.Stopping)
         {
-            _timer ??= this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions
+            _timer ??= this.RegisterGrainTimer(GuardedTick, new GrainTimerCreationOptions
             {
                 DueTime = TimeSpan.FromSeconds(1),
                 Period = TimeSpan.FromSeconds(1),

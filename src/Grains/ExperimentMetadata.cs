@@ -69,6 +69,8 @@ public static class ExperimentMetadata
             ["checkpoint_high_water_paused_trials"] = state.Checkpoints.HighWaterPausedTrials,
             ["checkpoint_disk_samples"] = state.Checkpoints.Samples,
             ["num_retrained_from_scratch"] = status.RetrainedFromScratch,
+            ["num_abandoned_runs"] = state.AbandonedRuns,
+            ["num_abandoned_threads"] = Execution.AbandonedThreadCount.Current,
             ["best"] = status.BestTrialId is { } best
                 ? new JsonObject
                 {

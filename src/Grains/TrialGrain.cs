@@ -53,7 +53,9 @@ public sealed class TrialGrain(
             }
             catch (Exception e) when (e is OperationCanceledException or TimeoutException)
             {
-                logger.LogWarning("Trial {Trial}: run {RunId} did not stop before deactivation ended", this.GetPrimaryKeyString(), run.RunId);
+                // It ignores cancellation: abandon it so its worker slot is free (docs/architecture.md, "Failures").
+                logger.LogWarning("Trial {Trial}: run {RunId} did not stop before deactivation ended; abandoned", this.GetPrimaryKeyString(), run.RunId);
+                run.Abandon();
             }
             _run = null;
         }
@@ -108,8 +110,52 @@ public sealed class TrialGrain(
             _stopRequested = true;
             _stopReason = reason;
             run.Cancel(detach: false);
+            RunawayWatch.Arm(this, run, workerOptions.CancelGrace, AbandonRun);
         }
         return Task.CompletedTask;
+    }
+
+    public Task Interrupt()
+    {
+        _run?.Cancel(detach: true);
+        DeactivateOnIdle(); // OnDeactivateAsync waits for the run (and abandons it past the deactivation timeout)
+        return Task.CompletedTask;
+    }
+
+    public Task OnRunFault(int runId, string cause)
+    {
+        if (_stale || _run is null || _run.RunId != runId || S.Plan is not { } plan)
+        {
+            return Task.CompletedTask;
+        }
+        _run = null;
+        _stale = true; // nothing more is written by this activation: the storage cannot take it
+        Experiment(plan).OnStorageFault(cause).Ignore();
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The run ignored its cancellation past the grace period: free its slot and record the trial as failed.</summary>
+    private async Task AbandonRun(TrialRun run)
+    {
+        if (_run != run || S.Plan is not { } plan)
+        {
+            return;
+        }
+        run.Abandon();
+        _run = null;
+        var reason = $"abandoned: did not stop within {workerOptions.CancelGrace.TotalSeconds:0.#}s";
+        logger.LogError("Trial {TrialId}: run {RunId} {Reason}; its thread is left behind", plan.TrialId, run.RunId, reason);
+        S.Status = TrialStatus.Failed;
+        S.Error = reason;
+        S.PausedAt = S.LastEpoch;
+        if (!await TryWrite())
+        {
+            return;
+        }
+        DeleteCheckpointOnStop();
+        DeactivateOnIdle();
+        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], TrialStatus.Failed, S.LastEpoch, reason, 0, run.RunId) { Abandoned = true }).Ignore();
     }
 
     public async Task<RecoverResult> Recover(TrialPlan plan, int milestone, int runId)
@@ -369,12 +415,17 @@ public sealed class TrialGrain(
         return retrained;
     }
 
-    /// <summary>Write state; a version conflict means another activation owns the trial: stop without writing.</summary>
+    /// <summary>
+    /// Write state. A version conflict means another activation owns the trial: stop without writing. A transient
+    /// storage fault is retried with backoff; still failing, or a lasting fault (disk full, read-only): this activation
+    /// goes away without writing, the trial stays as last persisted, never failed because of it (docs/architecture.md,
+    /// "Failures"); a lasting fault also halts the experiment.
+    /// </summary>
     private async Task<bool> TryWrite()
     {
         try
         {
-            await state.WriteStateAsync();
+            await StateWriteRetry.Write(state, logger, this.GetPrimaryKeyString());
             return true;
         }
         catch (InconsistentStateException e)
@@ -382,6 +433,19 @@ public sealed class TrialGrain(
             _stale = true;
             logger.LogWarning("Trial {Trial}: stale activation, stopping without writing ({Message})", this.GetPrimaryKeyString(), e.Message);
             _run?.Cancel(detach: true);
+            DeactivateOnIdle();
+            return false;
+        }
+        catch (Exception e) when (FailureClassifier.Classify(e) != FailureClass.Trainable)
+        {
+            _stale = true;
+            var cause = FailureClassifier.LastingCause(e);
+            logger.LogWarning("Trial {Trial}: state not written ({Error}); the activation ends, the trial stays as last persisted", this.GetPrimaryKeyString(), cause ?? e.Message);
+            _run?.Cancel(detach: true);
+            if (cause is not null && S.Plan is { } plan)
+            {
+                Experiment(plan).OnStorageFault(cause).Ignore();
+            }
             DeactivateOnIdle();
             return false;
         }

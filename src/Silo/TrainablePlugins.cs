@@ -33,7 +33,18 @@ public static class TrainablePlugins
             {
                 throw new InvalidOperationException($"--trainables: {full} has no public class implementing ITrainableFactory with a parameterless constructor.");
             }
-            factories.AddRange(types.Select(t => (ITrainableFactory)Activator.CreateInstance(t)!));
+            foreach (var type in types)
+            {
+                try
+                {
+                    factories.Add((ITrainableFactory)Activator.CreateInstance(type)!);
+                }
+                catch (TargetInvocationException e) when (e.InnerException is { } inner)
+                {
+                    throw new InvalidOperationException(
+                        $"--trainables: {full}: the constructor of the trainable factory {type.FullName} threw {inner.GetType().Name}: {inner.Message}", inner);
+                }
+            }
         }
         return factories;
     }

@@ -20,4 +20,7 @@ public sealed record TrialEvent(
 {
     /// <summary>True when this event announces a run that retrains from scratch (its checkpoint was missing or corrupt).</summary>
     [Id(8)] public bool RetrainedFromScratch { get; init; }
+
+    /// <summary>True when the trial failed because its run ignored cancellation past the grace period and was abandoned.</summary>
+    [Id(9)] public bool Abandoned { get; init; }
 }

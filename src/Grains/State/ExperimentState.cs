@@ -36,4 +36,6 @@ public sealed class ExperimentState : ISchedulerBook
     [Id(40)] public CheckpointAccountingState Checkpoints { get; set; } = new();
     /// <summary>Runs that retrained from scratch (checkpoint missing or corrupt): metadata num_retrained_from_scratch.</summary>
     [Id(24)] public int RetrainedFromScratch { get; set; }
+    /// <summary>Runs abandoned because they ignored cancellation past the grace period (their trials are failed).</summary>
+    [Id(25)] public int AbandonedRuns { get; set; }
 }
