@@ -57,7 +57,9 @@ wait_ready() {
   for _ in $(seq 1 900); do
     if grep -qiE -- '--log-level(=| +)(warning|error|critical|none)' "$dir/silo-options" 2>/dev/null; then
       if (echo > "/dev/tcp/127.0.0.1/$((gateway_base + i))") 2>/dev/null; then return 0; fi
-    elif tail -c +$((off + 1)) "$dir/silo$i.log" 2>/dev/null | grep -q "active in cluster"; then
+    # Not `tail | grep -q`: grep -q exits at the first match, tail then dies of SIGPIPE and pipefail turns the
+    # match into exit status 141 (a live cluster then looked as if its silo had not joined).
+    elif grep -q "active in cluster" < <(tail -c +$((off + 1)) "$dir/silo$i.log" 2>/dev/null); then
       return 0
     fi
     if ! alive "$dir/silo$i.pid"; then echo "error: silo $i exited; see $dir/silo$i.log" >&2; exit 1; fi

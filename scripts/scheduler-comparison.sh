@@ -14,7 +14,7 @@ for s in asha-stopping asha-promotion hyperband-promotion sync-hyperband random-
     "$here/hpo" simulate "$here/samples/synthetic/$s.json" "${common[@]}" --set searcher.seed="$seed" --name "cmp-$s-seed$seed" --json
   done
 done
-"$here/hpo" compare 'cmp-asha-stopping-seed*' 'cmp-asha-promotion-seed*' 'cmp-hyperband-promotion-seed*' 'cmp-sync-hyperband-seed*' 'cmp-random-search-seed*' \
+"$here/hpo" compare --aggregate 'cmp-asha-stopping-seed*' 'cmp-asha-promotion-seed*' 'cmp-hyperband-promotion-seed*' 'cmp-sync-hyperband-seed*' 'cmp-random-search-seed*' \
   --results-dir "$dir" --out "$img/scheduler-comparison.png"
 "$here/hpo" plot cmp-asha-promotion-seed1 --results-dir "$dir" --out "$img/asha-promotion-seed1.png"
 "$here/hpo" plot cmp-asha-stopping-seed1 --results-dir "$dir" --kind rungs --out "$img/asha-stopping-seed1-rungs.png"

@@ -29,6 +29,8 @@ public static class ClusterConnection
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.AddSingleton<IHostLifetime, ProcessOwnedLifetime>();
         builder.Logging.SetMinimumLevel(LogLevel.Error);
         builder.Logging.AddFilter("Orleans", LogLevel.None);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);

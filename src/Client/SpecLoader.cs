@@ -32,6 +32,18 @@ public static class SpecLoader
         {
             errors.Add(new SpecError("trainable", $"no trainable is registered as '{spec.Trainable}'; registered: {string.Join(", ", registry.Names)} (add your own with --trainables PATH.dll)"));
         }
+        else if (parsed.Spec is { } known && registry.Get(known.Trainable) is { MetricNames.Count: > 0 } factory)
+        {
+            // Checked before anything runs: a metric the trainable never reports would fail every trial.
+            if (!factory.MetricNames.Contains(known.Metric))
+            {
+                errors.Add(new SpecError("metric", $"'{known.Metric}' is not a metric of trainable '{known.Trainable}'; it reports: {string.Join(", ", factory.MetricNames)}"));
+            }
+            if (factory.MetricNames.Contains(known.ResourceAttr))
+            {
+                errors.Add(new SpecError("resource_attr", $"'{known.ResourceAttr}' is a metric of trainable '{known.Trainable}' ({string.Join(", ", factory.MetricNames)}); name the resource column otherwise, e.g. \"epoch\""));
+            }
+        }
         if (errors.Count > 0)
         {
             throw new UserError($"invalid spec {source}:\n" + string.Join("\n", errors.Select(e => "  " + e)));

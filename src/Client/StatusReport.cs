@@ -14,13 +14,19 @@ public static class StatusReport
 
     public static int Status(TextWriter output, string root, string name)
     {
-        var folder = ResultsFolder.Existing(root, name);
+        var folder = ResultsFolder.WithMetadata(root, name);
         var e = Experiment.Load(folder.Directory);
         var m = e.Metadata;
         int started = Int(m, "num_trials_started");
         int running = Int(m, "num_trials_running");
         var stopReason = m["stop_reason"]?.GetValue<string>();
-        output.WriteLine($"{e.Name}: {e.Status}{(e.IsSimulated ? " (simulated)" : "")} ({e.SchedulerName}, {e.NWorkers} workers){(stopReason is null ? "" : $", stop reason: {stopReason}")}");
+        var shown = e.Status;
+        if (Orphaned(folder, e.Status) is { } ended)
+        {
+            shown = "interrupted";
+            stopReason = $"the hpo process that ran it ({ended}) has ended without finishing it; continue with `hpo resume {e.Name} --results-dir {root}`";
+        }
+        output.WriteLine($"{e.Name}: {shown}{(e.IsSimulated ? " (simulated)" : "")} ({e.SchedulerName}, {e.NWorkers} workers){(stopReason is null ? "" : $", stop reason: {stopReason}")}");
         if (m["error"]?.GetValue<string>() is { } error)
         {
             output.WriteLine($"error: {error}");
@@ -61,6 +67,11 @@ public static class StatusReport
         foreach (var name in names)
         {
             JsonNode? m;
+            if (!File.Exists(new ResultsFolder(root, name).Metadata))
+            {
+                output.WriteLine($"{name,-36} {"created",-10} (ended before its first state write: `hpo resume {name}` runs it)");
+                continue;
+            }
             try
             {
                 m = JsonNode.Parse(File.ReadAllText(new ResultsFolder(root, name).Metadata));
@@ -74,7 +85,12 @@ public static class StatusReport
             var best = m?["best"]?[metric]?.GetValue<double>();
             bool simulated = m?["simulated"]?.GetValue<bool>() == true;
             var elapsed = (m?["elapsed_seconds"]?.GetValue<double>() ?? 0).ToString("F1", C) + (simulated ? "s*" : "s");
-            output.WriteLine($"{name,-36} {m?["status"]?.GetValue<string>(),-10} {m?["scheduler_name"]?.GetValue<string>(),-16} {Int(m, "n_workers"),7} {Int(m, "num_trials_started"),7} {elapsed,9} {(best is { } b ? b.ToString("G6", C) : "-"),12}");
+            var status = m?["status"]?.GetValue<string>();
+            if (Orphaned(new ResultsFolder(root, name), status) is not null)
+            {
+                status = "ended"; // metadata says running, but no process holds the folder
+            }
+            output.WriteLine($"{name,-36} {status,-10} {m?["scheduler_name"]?.GetValue<string>(),-16} {Int(m, "n_workers"),7} {Int(m, "num_trials_started"),7} {elapsed,9} {(best is { } b ? b.ToString("G6", C) : "-"),12}");
         }
         if (names.Any(n => IsSimulated(root, n)))
         {
@@ -82,6 +98,16 @@ public static class StatusReport
         }
         return ExitCodes.Ok;
     }
+
+    /// <summary>
+    /// The process that last held an embedded experiment whose metadata still says running/stopping while no process
+    /// holds its lock (it was killed); null when the experiment is finished, held, or runs on a cluster (there the
+    /// silos carry on without the client).
+    /// </summary>
+    public static ExperimentLock.Owner? Orphaned(ResultsFolder folder, string? status) =>
+        status is "running" or "stopping" && ExperimentLock.LastOwner(folder.Directory) is { Cluster: false } owner && !ExperimentLock.IsHeld(folder.Directory)
+            ? owner
+            : null;
 
     private static string Budget(Experiment e, int started)
     {

@@ -103,6 +103,16 @@ public sealed partial class ExperimentGrain(
         {
             throw new InvalidOperationException($"No experiment named '{Name}' was started here.");
         }
+        if (S.Phase == ExperimentPhase.Completed && S.StoppedOnRequest)
+        {
+            // Stopped by `hpo stop` (or a client's --stop-on-exit): resume continues it with the budget that is left.
+            logger.LogInformation("Experiment {Experiment} reopens after a requested stop ({Reason})", Name, S.StopReason);
+            S.Phase = ExperimentPhase.Running;
+            S.StopReason = null;
+            S.StoppedOnRequest = false;
+            Initialize();
+            await EnsureReminder();
+        }
         if (S.Phase is ExperimentPhase.Completed or ExperimentPhase.Failed)
         {
             return Status();
@@ -120,6 +130,7 @@ public sealed partial class ExperimentGrain(
     {
         if (S.Phase == ExperimentPhase.Running)
         {
+            S.StoppedOnRequest = true;
             await BeginStop(reason);
             await AfterChange();
         }

@@ -35,10 +35,11 @@ public static class ExperimentPlots
     }
 
     /// <summary>
-    /// Overlays the best-so-far curves of several experiments. Experiments whose specs differ only in name and
-    /// searcher seed form a group drawn as the median with a 25/75 percentile band.
+    /// Overlays the best-so-far curves of several experiments, one line each, named. With
+    /// <paramref name="aggregate"/>, experiments whose specs differ only in name and searcher seed form a group drawn
+    /// as the median with a 25/75 percentile band (as in the ASHA paper's figures).
     /// </summary>
-    public static void Compare(IReadOnlyList<Experiment> experiments, string pngPath, int width = 1000, int height = 650)
+    public static void Compare(IReadOnlyList<Experiment> experiments, string pngPath, int width = 1000, int height = 650, bool aggregate = false)
     {
         ArgumentNullException.ThrowIfNull(experiments);
         if (experiments.Count == 0)
@@ -48,7 +49,9 @@ public static class ExperimentPlots
         Prepare(pngPath);
         var plot = NewPlot();
         var first = experiments[0];
-        var groups = experiments.GroupBy(SpecKey).Select(g => g.ToList()).ToList();
+        var groups = aggregate
+            ? experiments.GroupBy(SpecKey).Select(g => g.ToList()).ToList()
+            : experiments.Select(e => new List<Experiment> { e }).ToList();
         int color = 0;
         double maxTime = 0;
         bool bandLabelled = false;
@@ -163,6 +166,8 @@ public static class ExperimentPlots
             line.MarkerSize = 0;
             line.LegendText = $"best trial {best.TrialId} ({experiment.Metric} {Experiment.Format(best.Value)})";
         }
+        // Epochs are whole: no tick at 1.5.
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title($"learning curves ({experiment.Metric} per {experiment.ResourceAttr})");
         plot.XLabel($"{experiment.ResourceAttr} (resource used by the trial)");
         plot.YLabel(MetricLabel(experiment));
@@ -219,6 +224,9 @@ public static class ExperimentPlots
                     : $"promoted from rung {level} (cumulative)";
             }
         }
+        // Time starts when the experiment does (autoscale padding would put the axis at about -5 s).
+        plot.Axes.AutoScale();
+        plot.Axes.SetLimitsX(0, Math.Max(1, end) * 1.02);
         plot.Title("rung occupancy and promotions");
         plot.XLabel(TimeLabel([experiment]));
         plot.YLabel("trials");

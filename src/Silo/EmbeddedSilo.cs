@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace OrleansHpo.Silo;
 
@@ -33,6 +34,9 @@ public sealed class EmbeddedSilo : IAsyncDisposable
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
         });
+        // Logs go to stderr: stdout carries only the command's output (pure JSON lines with --json).
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.AddSingleton<IHostLifetime, ProcessOwnedLifetime>();
         builder.Logging.SetMinimumLevel(logLevel);
         builder.Logging.AddFilter("Orleans", logLevel <= LogLevel.Information ? LogLevel.Warning : LogLevel.Error);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);

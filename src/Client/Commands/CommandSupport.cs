@@ -3,7 +3,7 @@ using OrleansHpo.Results;
 
 namespace OrleansHpo.Client.Commands;
 
-/// <summary>Options and error handling shared by the results verbs (results, plot, compare, stop, simulate).</summary>
+/// <summary>Options and error handling shared by the verbs.</summary>
 internal static class CommandSupport
 {
     public static Option<string> ResultsDir() => new("--results-dir")
@@ -12,10 +12,29 @@ internal static class CommandSupport
         DefaultValueFactory = _ => ResultsFolder.DefaultRoot,
     };
 
+    /// <summary>--cluster redis://HOST:PORT: ask (or run on) a running cluster instead of the local results folder.</summary>
+    public static Option<string?> Cluster(string description) => new("--cluster") { Description = description };
+
+    /// <summary>
+    /// <see cref="Guard(TextWriter, Func{Task{int}})"/> for run and resume, where a --trainables library that cannot be
+    /// loaded is also bad input.
+    /// </summary>
+    public static Task<int> GuardRun(TextWriter error, Func<Task<int>> action) => Guard(error, async () =>
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidOperationException && e.Message.StartsWith("--trainables", StringComparison.Ordinal))
+        {
+            throw new UserError(e.Message);
+        }
+    });
+
     /// <summary>Loads experiment NAME from the results folder (unknown name: a user error listing the known ones).</summary>
     public static Experiment Load(string root, string name)
     {
-        var folder = ResultsFolder.Existing(root, name);
+        var folder = ResultsFolder.WithMetadata(root, name);
         return Experiment.Load(folder.Directory);
     }
 

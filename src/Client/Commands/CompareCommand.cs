@@ -4,9 +4,9 @@ using OrleansHpo.Results;
 namespace OrleansHpo.Client.Commands;
 
 /// <summary>
-/// <c>hpo compare NAME... --out FILE.png</c>: best so far of several experiments on one plot; repeats of one spec with
-/// different seeds are drawn as median and 25/75 percentile band. NAME may end in * to take every experiment with
-/// that prefix.
+/// <c>hpo compare NAME... --out FILE.png [--aggregate]</c>: best so far of several experiments on one plot, one named
+/// line each; with --aggregate, repeats of one spec with different seeds are drawn as median and 25/75 percentile
+/// band. NAME may end in * to take every experiment with that prefix.
 /// </summary>
 public static class CompareCommand
 {
@@ -16,7 +16,8 @@ public static class CompareCommand
         var resultsDir = CommandSupport.ResultsDir();
         var outFile = new Option<string>("--out") { Description = "PNG file to write", Required = true };
         var width = new Option<int>("--width") { Description = "Image width in pixels", DefaultValueFactory = _ => 1000 };
-        var command = new Command("compare", "Plot the best-so-far curves of experiments together (median and 25/75 percentiles over seeds)") { names, resultsDir, outFile, width };
+        var aggregate = new Option<bool>("--aggregate") { Description = "Draw runs of one spec that differ only in name and searcher seed as one median line with a 25/75 percentile band" };
+        var command = new Command("compare", "Plot the best-so-far curves of experiments together (--aggregate: median and 25/75 percentiles over seeds)") { names, resultsDir, outFile, width, aggregate };
         command.SetAction((parse, ct) => CommandSupport.Guard(error, () =>
         {
             var path = CommandSupport.PngPath(parse.GetValue(outFile));
@@ -31,7 +32,7 @@ public static class CompareCommand
             {
                 throw new UserError($"no results yet in: {string.Join(", ", empty)}");
             }
-            ExperimentPlots.Compare(experiments, path, parse.GetValue(width));
+            ExperimentPlots.Compare(experiments, path, parse.GetValue(width), aggregate: parse.GetValue(aggregate));
             output.WriteLine($"wrote {Path.GetFullPath(path)} ({experiments.Count} experiments)");
             return ExitCodes.Ok;
         }));

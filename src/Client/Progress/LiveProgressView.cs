@@ -84,8 +84,10 @@ public sealed class LiveProgressView(IAnsiConsole console, TextWriter output, st
     private IRenderable Render(ExperimentStatus s)
     {
         rungs.Refresh();
+        // Inside the panel's border and padding; every line fits it, so nothing wraps on an 80-column terminal.
+        int inner = Math.Max(20, console.Profile.Width - 4);
         int busy = Math.Min(s.Running, s.Workers);
-        var slots = s.Workers <= 64
+        var slots = s.Workers <= Math.Min(64, inner - 24)
             ? "[green]" + new string('■', busy) + "[/][grey]" + new string('□', Math.Max(0, s.Workers - busy)) + "[/] "
             : "";
         var budget = $"{s.ElapsedSeconds.ToString("F1", C)}s" + (wallBudget is { } w ? $" of {w.ToString("G", C)}s" : "")
@@ -103,18 +105,33 @@ public sealed class LiveProgressView(IAnsiConsole console, TextWriter output, st
         {
             table.AddRow(level.ToString(C), reached.ToString(C), paused.ToString(C), stopped.ToString(C), wentOn.ToString(C));
         }
+        var head = $"{s.Phase.ToString().ToLowerInvariant()} · {budget}";
+        var name = title.Length + head.Length + 2 > inner ? title[..Math.Max(1, inner - head.Length - 3)] + "…" : title;
+        var counts = $"{s.Running} running · {s.Paused} paused · {s.Stopped} stopped";
+        var ends = $"{s.Completed} completed · {s.Failed} failed · {s.Promotions} promotions";
         var lines = new List<IRenderable>
         {
-            new Markup($"[bold]{Markup.Escape(title)}[/]  {s.Phase.ToString().ToLowerInvariant()} · {budget}"),
-            new Markup($"workers  {slots}{busy}/{s.Workers} busy"),
-            new Markup($"trials   {s.Running} running · {s.Paused} paused · {s.Stopped} stopped · {s.Completed} completed · {s.Failed} failed · {s.Promotions} promotions"),
-            new Markup($"best     {best}"),
-            table,
+            Line($"[bold]{Markup.Escape(name)}[/]  {head}"),
+            Line($"workers  {slots}{busy}/{s.Workers} busy"),
         };
+        if (9 + counts.Length + 3 + ends.Length <= inner)
+        {
+            lines.Add(Line($"trials   {counts} · {ends}"));
+        }
+        else
+        {
+            lines.Add(Line($"trials   {counts}"));
+            lines.Add(Line($"         {ends}"));
+        }
+        lines.Add(Line($"best     {best}"));
+        lines.Add(table);
         if (_message is { } m)
         {
-            lines.Add(new Markup($"[yellow]{Markup.Escape(m)}[/]"));
+            lines.Add(Line($"[yellow]{Markup.Escape(m)}[/]"));
         }
         return new Panel(new Rows(lines)).Border(BoxBorder.Rounded);
     }
+
+    /// <summary>One line of the panel: cut with an ellipsis rather than wrapped when the terminal is narrow.</summary>
+    private static Markup Line(string markup) => new(markup) { Overflow = Overflow.Ellipsis };
 }

@@ -201,6 +201,7 @@ internal sealed partial class SpecValidator(List<SpecError> errors)
                     return null;
                 }
                 var list = new List<object>();
+                var firstIndex = new Dictionary<object, int>(ConfigValueComparer.Instance);
                 var ok = true;
                 var i = 0;
                 foreach (var item in values.EnumerateArray())
@@ -213,8 +214,7 @@ internal sealed partial class SpecValidator(List<SpecError> errors)
                     }
                     else if (Scalar(item, itemPath) is { } value)
                     {
-                        var dup = list.FindIndex(x => Spec.Domain.ValueEquals(x, value));
-                        if (dup >= 0)
+                        if (!firstIndex.TryAdd(value, list.Count) && firstIndex[value] is var dup)
                         {
                             Error(itemPath, $"duplicate of values[{dup}] ({Describe(item)}); choice values must be distinct");
                             ok = false;

@@ -38,4 +38,6 @@ public sealed class ExperimentState : ISchedulerBook
     [Id(24)] public int RetrainedFromScratch { get; set; }
     /// <summary>Runs abandoned because they ignored cancellation past the grace period (their trials are failed).</summary>
     [Id(25)] public int AbandonedRuns { get; set; }
+    /// <summary>The experiment ended because someone asked it to (RequestStop), not by a stop criterion: resume reopens it.</summary>
+    [Id(60)] public bool StoppedOnRequest { get; set; }
 }

@@ -195,7 +195,8 @@ public sealed class ResultsVerbsTests
         await reading;
         Assert.Equal(0, run.ExitCode);
         var json = JsonNode.Parse(File.ReadAllText(metadata))!;
-        Assert.Equal("completed", json["status"]!.GetValue<string>());
+        // The run drained (trials checkpointed): interrupted, and `hpo resume` continues it.
+        Assert.Equal("interrupted", json["status"]!.GetValue<string>());
         Assert.Equal("stopped by hpo stop", json["stop_reason"]!.GetValue<string>());
         // --json: every line is one JSON object, the last one says how it finished.
         var objects = lines.Select(l => JsonNode.Parse(l)!).ToList();

@@ -39,7 +39,7 @@ public sealed class PlotTests
         var experiments = Enumerable.Range(1, 3).SelectMany(s => new[] { $"rep-asha-{s}", $"rep-fifo-{s}" })
             .Select(n => Experiment.Load(Path.Combine(Root.Value, n))).ToList();
         var png = Path.Combine(HpoProcess.TempDir(), "compare.png");
-        ExperimentPlots.Compare(experiments, png, 900, 600);
+        ExperimentPlots.Compare(experiments, png, 900, 600, aggregate: true);
         AssertDrawn(png, 900, 600);
     }
 

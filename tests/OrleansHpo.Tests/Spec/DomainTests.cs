@@ -76,6 +76,9 @@ public class DomainTests
     {
         Assert.Equal(0.5, new UniformDomain(0, 1).Default());
         Assert.Equal(0.01, (double)new LogUniformDomain(0.0001, 1).Default(), 12);
+        // Exact, not 0.0010000000000000002 / 9.999999999999991E-05 (what exp(log) gave):
+        Assert.Equal("0.001", ((double)new LogUniformDomain(1e-6, 1).Default()).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("0.0001", ((double)new LogUniformDomain(1e-5, 1e-3).Default()).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(256L, new RandIntDomain(8, 512, false).Default() is long l ? l - 4 : 0); // round(260)
         Assert.Equal(64L, new RandIntDomain(8, 512, true).Default());
         Assert.Equal(2L, new RandIntDomain(1, 4, false).Default()); // round(2.5) half to even, like Python

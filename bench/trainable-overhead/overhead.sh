@@ -17,7 +17,7 @@ for r in $(seq "$rounds"); do
   bare="$(dotnet bench/OrleansHpo.Bench.Torch/bin/Release/net10.0/OrleansHpo.Bench.Torch.dll --subset 5000 --epochs "$epochs" --threads "$threads" --batch 64 --repeats 1)"
   b="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["bare_epochs_per_s"])' "$bare")"
   out="$(mktemp -d)"
-  ./hpo run bench/issue3/overhead-trial.json --results-dir "$out" --intra-op-threads "$threads" --device cpu --quiet >/dev/null
+  ./hpo run bench/trainable-overhead/overhead-trial.json --results-dir "$out" --intra-op-threads "$threads" --device cpu --quiet >/dev/null
   # st_worker_time: seconds since the run's epoch loop started. Epochs 2..6 only: the bare side warms up before
   # timing (first-touch allocations, kernel selection), the trial's first epoch pays that.
   t="$(python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); w=[float(x["st_worker_time"]) for x in r]; print((len(w)-1)/(w[-1]-w[0]))' "$out/overhead-trial/results.csv")"
