@@ -19,6 +19,11 @@ for project in tests/*/*.Tests.csproj; do
   if [ "$rc" -ne 0 ]; then status=$rc; fi
 done
 
+# Throughput guard (docs/benchmarks.md): a few seconds of scheduler-only work; the figure goes into the CI log so a
+# regression is seen the day it lands. Compare two commits side by side with scripts/bench-compare.sh.
+guard="$(dotnet bench/OrleansHpo.Bench/bin/Release/net10.0/OrleansHpo.Bench.dll --trials 300 --workers 8 --max-t 9 2>/dev/null | grep '^{' | tail -1 || true)"
+echo "throughput guard (bench/OrleansHpo.Bench --trials 300 --workers 8 --max-t 9): ${guard:-did not run}"
+
 sum() { { grep -E "^\s*$1:" "$log" || true; } | awk '{s += $2} END {print s + 0}'; }
 echo "tests: $(sum Passed) passed, $(sum Failed) failed, $(sum Skipped) skipped"
 exit "$status"

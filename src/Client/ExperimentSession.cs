@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OrleansHpo.Client.Progress;
+using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Spec;
 using OrleansHpo.Core.Training;
 using OrleansHpo.Grains;
@@ -44,6 +45,10 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
     public async Task<int> RunAsync(string specPath, IReadOnlyList<string> overrides, string resultsRoot, bool overwrite, CancellationToken cancellationToken)
     {
         var spec = SpecLoader.Load(specPath, overrides, Registry);
+        if (Cluster is null)
+        {
+            CheckSearcher(spec); // the embedded silo has the same providers; a cluster's silos are checked by the grain
+        }
         var folder = new ResultsFolder(resultsRoot, spec.Name);
         var held = ExperimentLock.Acquire(folder.Directory, spec.Name, "run", Cluster is not null);
         try
@@ -101,6 +106,18 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
             view.Message($"experiment {spec.Name} resumed: {status.Started} trials started before, {status.Running} running again, {status.ElapsedSeconds:F1}s of budget used");
         }
         return await Follow(experiment, spec, folder, view, silo);
+    }
+
+    private void CheckSearcher(ExperimentSpec spec)
+    {
+        try
+        {
+            SearcherFactory.Create(spec, TrainablePlugins.LoadSearcherProviders(settings.Trainables));
+        }
+        catch (SearcherSpecException e)
+        {
+            throw new UserError($"{e.Message} (searcher types other than random and grid come from --trainables libraries)");
+        }
     }
 
     private void SetResumeHint(string name, string root)

@@ -16,11 +16,16 @@ public interface IExperimentGrain : IGrainWithStringKey
     /// <summary>Continue after a crash or restart: recover running trials from their checkpoints and refill slots.</summary>
     Task<ExperimentStatus> Resume();
 
-    /// <summary>Current progress.</summary>
+    /// <summary>Current progress. Interleaves with other calls: it never waits for a searcher's Suggest.</summary>
+    [AlwaysInterleave]
     Task<ExperimentStatus> GetStatus();
 
     /// <summary>Graceful stop: running trials are stopped, their status recorded.</summary>
     Task<ExperimentStatus> RequestStop(string reason);
+
+    /// <summary>A trial or its run hit a lasting storage fault: the experiment halts (docs/architecture.md, "Failures"). One-way.</summary>
+    [OneWay]
+    Task OnStorageFault(string cause);
 
     /// <summary>New reports from a trial and, when it leaves its slot, how it ended. One-way: trials never wait on it.</summary>
     [OneWay]

@@ -30,6 +30,14 @@ public interface ITrialGrain : IGrainWithStringKey
     /// <summary>Called by the worker thread when training ended without a decision: cancelled, or the trainable failed.</summary>
     Task OnRunEnded(int runId, string? error, int retrainedEpochs);
 
+    /// <summary>Called by the worker thread when its run hit a lasting storage fault (disk full, read-only, permission):
+    /// nothing is written, the experiment is told to halt, the trial keeps its last persisted state.</summary>
+    Task OnRunFault(int runId, string cause);
+
+    /// <summary>The experiment halts: cancel the run without recording an outcome and deactivate; the trial stays as
+    /// last persisted, so <c>hpo resume</c> re-drives it from its checkpoint.</summary>
+    Task Interrupt();
+
     /// <summary>Called by the worker thread when a resumed run found its checkpoint missing or corrupt and retrains
     /// from scratch: counted and logged; the epochs already recorded are not recorded again.</summary>
     Task OnCheckpointLost(int runId, int lostEpochs, string problem);

@@ -6,7 +6,7 @@ using OrleansHpo.Grains.Interfaces.Contracts;
 namespace OrleansHpo.Grains;
 
 /// <summary>
-/// Cluster fault tolerance of the experiment grain (issue 4). A trial whose silo died keeps its persisted status
+/// Cluster fault tolerance of the experiment grain (docs/cluster.md). A trial whose silo died keeps its persisted status
 /// Running but has no activation and no run, so nothing would ever report for it again. The experiment's timer
 /// therefore asks every running trial it has not heard from for <see cref="RecoveryOptions.ReconcileInterval"/> to
 /// <c>Recover</c>: a live run makes that a no-op; a lost one reactivates the trial on a live silo, which continues
@@ -145,7 +145,7 @@ public sealed partial class ExperimentGrain
         var silent = S.Running.Where(kv => _sweep.Contains(kv.Key) || !_heard.TryGetValue(kv.Key, out var t) || now - t >= interval).ToList();
         var calls = silent.Select(kv =>
         {
-            var plan = PlanOf(kv.Key, kv.Value.Bracket, _layout!.RungsOfBracket(kv.Value.Bracket, S.SyncInstances));
+            var plan = PlanOf(kv.Key, kv.Value.Bracket, _layout!.RungsOfBracket(kv.Value.Bracket));
             return (Id: kv.Key, Running: kv.Value, Call: Trial(kv.Key).Recover(plan, kv.Value.Milestone, kv.Value.RunId).WaitAsync(_recovery.CallTimeout));
         }).ToList();
         foreach (var (id, running, call) in calls)
@@ -168,7 +168,7 @@ public sealed partial class ExperimentGrain
                 && S.Running.TryGetValue(id, out var current) && current.RunId == running.RunId)
             {
                 logger.LogInformation("Experiment {Experiment}: trial {TrialId} had ended as {Status} without telling; slot freed", Name, id, result.Status);
-                await OnLeftSlot(id, running, result.Status, 0, null);
+                await OnLeftSlot(id, running, result.Status, null);
                 _checkpoints!.OnLeftSlot(id, running.Bracket, result.Status, result.Level, result.Reports);
             }
         }

@@ -23,19 +23,21 @@ public sealed partial class ExperimentGrain(
     [PersistentState("experiment", HpoStorage.Name)] IPersistentState<ExperimentState> state,
     TrainableRegistry registry,
     ICheckpointStore checkpointStore,
+    IEnumerable<ISearcherProvider> searcherProviders,
     ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain, IRemindable
 {
     private ExperimentSpec? _spec;
     private SchedulerLayout? _layout;
-    private ISearcher? _searcher;
+    private ExperimentScheduler? _scheduler;
+    private SearcherJournal? _searcher;
     private ResultsWriter? _results;
     private ExperimentCheckpoints? _checkpoints;
-    private readonly Dictionary<int, IReadOnlyDictionary<string, object>> _configs = [];
     private readonly Stopwatch _session = new();
     private double _elapsedAtSessionStart;
     private DateTime _sessionStartUtc;
     private IGrainTimer? _timer;
     private long _lastMetadataWrite;
+    private Task _metadataWrite = Task.CompletedTask;
 
     private ExperimentState S => state.State;
     private string Name => this.GetPrimaryKeyString();
@@ -51,8 +53,7 @@ public sealed partial class ExperimentGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _results?.Dispose();
-        _results = null;
+        DisposeResults();
         return Task.CompletedTask;
     }
 
@@ -81,6 +82,7 @@ public sealed partial class ExperimentGrain(
         {
             throw new ArgumentException($"trainable: no trainable is registered as '{spec.Trainable}'; registered: {string.Join(", ", registry.Names)}");
         }
+        SearcherFactory.Create(spec, searcherProviders); // an unknown searcher type or bad option is a spec error, before anything is recorded
         S.SpecJson = spec.SourceJson;
         S.ResultsDir = request.ResultsDir;
         S.Phase = ExperimentPhase.Running;
@@ -91,7 +93,7 @@ public sealed partial class ExperimentGrain(
         await EnsureReminder();
         await FillSlots();
         await Save();
-        WriteMetadata(force: true);
+        await WriteMetadata(force: true);
         return Status();
     }
 
@@ -148,6 +150,10 @@ public sealed partial class ExperimentGrain(
         {
             S.RetrainedFromScratch++;
         }
+        if (trialEvent.Abandoned)
+        {
+            S.AbandonedRuns++;
+        }
         if (S.Running.TryGetValue(trialEvent.TrialId, out var current))
         {
             _checkpoints!.OnReports(trialEvent.Reports, current.Bracket);
@@ -156,7 +162,7 @@ public sealed partial class ExperimentGrain(
             && S.Running.TryGetValue(trialEvent.TrialId, out var running)
             && running.RunId == trialEvent.RunId)
         {
-            await OnLeftSlot(trialEvent.TrialId, running, outcome, trialEvent.RetrainedEpochs, trialEvent.Error);
+            await OnLeftSlot(trialEvent.TrialId, running, outcome, trialEvent.Error);
             _checkpoints!.OnLeftSlot(trialEvent.TrialId, running.Bracket, outcome, trialEvent.Level, trialEvent.Reports);
         }
         else if (trialEvent.Outcome == TrialStatus.Paused
@@ -179,10 +185,13 @@ public sealed partial class ExperimentGrain(
         }
         _spec = parsed.Spec!;
         _layout = new SchedulerLayout(_spec);
-        _searcher = SearcherFactory.Create(_spec);
+        _scheduler = new ExperimentScheduler(_spec, _layout, S, new GrainRuntime(this));
         var factory = registry.Get(_spec.Trainable);
         var metrics = factory.MetricNames.Contains(_spec.Metric) ? factory.MetricNames : [_spec.Metric, .. factory.MetricNames];
         Directory.CreateDirectory(S.ResultsDir);
+        // The searcher is rebuilt by replaying its journal (docs/searchers.md): configs are read, never regenerated.
+        _searcher?.Dispose();
+        _searcher = new SearcherJournal(SearcherFactory.Create(_spec, searcherProviders), Path.Combine(S.ResultsDir, SearcherJournal.FileName));
         _results ??= new ResultsWriter(Path.Combine(S.ResultsDir, "results.csv"), _spec.ResourceAttr, metrics, _spec.ConfigSpace.AllNames);
         _checkpoints = new ExperimentCheckpoints(_spec, _layout, S.Checkpoints, new CheckpointScope(Name, Path.Combine(S.ResultsDir, "checkpoints")), checkpointStore,
             GrainFactory, Name, logger);
@@ -191,7 +200,7 @@ public sealed partial class ExperimentGrain(
         _session.Restart();
         if (S.Phase is ExperimentPhase.Running or ExperimentPhase.Stopping)
         {
-            _timer ??= this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions
+            _timer ??= this.RegisterGrainTimer(GuardedTick, new GrainTimerCreationOptions
             {
                 DueTime = TimeSpan.FromSeconds(1),
                 Period = TimeSpan.FromSeconds(1),
@@ -211,7 +220,7 @@ public sealed partial class ExperimentGrain(
         }
         else
         {
-            WriteMetadata(force: false);
+            await WriteMetadata(force: false);
         }
         await ReconcileIfDue();
     }
@@ -224,7 +233,7 @@ public sealed partial class ExperimentGrain(
             await StopRunning();
         }
         await FillSlots();
-        await _checkpoints!.EnforceAndMeasure(S.Started, Elapsed);
+        await _checkpoints!.EnforceAndMeasure(S.Started, Elapsed, final: _scheduler!.IsDone);
         if (S.Phase is ExperimentPhase.Running or ExperimentPhase.Stopping && S.Running.Count == 0)
         {
             // Last chance for reports sent to a dead activation of this grain (see ExperimentGrain.Recovery).
@@ -232,48 +241,21 @@ public sealed partial class ExperimentGrain(
             Finish();
         }
         await Save();
-        WriteMetadata(force: S.Phase is ExperimentPhase.Completed or ExperimentPhase.Failed);
+        await WriteMetadata(force: S.Phase is ExperimentPhase.Completed or ExperimentPhase.Failed);
         await DropReminderWhenDone();
     }
 
     private void CheckStopCriteria()
     {
-        if (S.Phase != ExperimentPhase.Running)
+        if (_scheduler!.CheckStopCriteria(Elapsed))
         {
-            return;
-        }
-        var stop = _spec!.Stop;
-        string? reason = null;
-        if (stop.MaxWallclockSeconds is { } wall && Elapsed >= wall)
-        {
-            reason = "max_wallclock_seconds";
-        }
-        else if (stop.MaxTrialsCompleted is { } completed && S.Completed >= completed)
-        {
-            reason = "max_trials_completed";
-        }
-        else if (stop.MetricThreshold is { } threshold && S.BestValue is { } best
-                 && (_spec.Mode == Mode.Min ? best <= threshold : best >= threshold))
-        {
-            reason = "metric_threshold";
-        }
-        else if (_spec.MaxFailures is { } maxFailures && S.Failed > maxFailures)
-        {
-            reason = "max_failures";
-            S.Error = $"{S.Failed} trials failed (max_failures = {maxFailures})";
-        }
-        if (reason is not null)
-        {
-            S.Phase = ExperimentPhase.Stopping;
-            S.StopReason = reason;
-            logger.LogInformation("Experiment {Experiment}: stop criterion {Reason} reached", Name, reason);
+            logger.LogInformation("Experiment {Experiment}: stop criterion {Reason} reached", Name, S.StopReason);
         }
     }
 
     private async Task BeginStop(string reason)
     {
-        S.Phase = ExperimentPhase.Stopping;
-        S.StopReason ??= reason;
+        _scheduler!.BeginStop(reason);
         await StopRunning();
     }
 
@@ -292,175 +274,70 @@ public sealed partial class ExperimentGrain(
 
     private void Finish()
     {
-        S.Phase = S.Error is not null && S.StopReason == "max_failures" ? ExperimentPhase.Failed : ExperimentPhase.Completed;
-        S.StopReason ??= "no more trials to run";
+        _scheduler!.Finish();
         S.ElapsedSeconds = Elapsed;
         _timer?.Dispose();
         _timer = null;
         logger.LogInformation("Experiment {Experiment} {Phase} after {Elapsed:F1}s: {Started} trials, best {Best}", Name, S.Phase, Elapsed, S.Started, S.BestValue);
     }
 
-    private async Task OnLeftSlot(int trialId, RunningTrial running, TrialStatus outcome, int retrained, string? error)
+    private async Task OnLeftSlot(int trialId, RunningTrial running, TrialStatus outcome, string? error)
     {
-        S.Running.Remove(trialId);
         RememberLeftSlot(trialId, running.RunId);
-        switch (outcome)
+        _searcher!.Status(trialId, outcome switch
         {
-            case TrialStatus.Paused: S.Paused++; break;
-            case TrialStatus.Stopped: S.Stopped++; break;
-            case TrialStatus.Completed: S.Completed++; break;
-            case TrialStatus.Failed:
-                S.Failed++;
-                logger.LogWarning("Experiment {Experiment}: trial {TrialId} failed: {Error}", Name, trialId, error);
-                if (_layout!.IsSynchronous && _layout.RungBoundFor(running.Bracket, running.Milestone) is { } rung)
-                {
-                    await Rung(rung).OnTrialFailed(rung, trialId);
-                }
-                break;
+            TrialStatus.Paused => SearcherTrialStatus.Paused,
+            TrialStatus.Stopped => SearcherTrialStatus.Stopped,
+            TrialStatus.Completed => SearcherTrialStatus.Completed,
+            _ => SearcherTrialStatus.Failed,
+        });
+        if (outcome == TrialStatus.Failed)
+        {
+            logger.LogWarning("Experiment {Experiment}: trial {TrialId} failed: {Error}", Name, trialId, error);
         }
+        await _scheduler!.OnLeftSlot(trialId, running, outcome);
     }
 
-    private async Task FillSlots()
-    {
-        while (S.Phase == ExperimentPhase.Running && S.Running.Count < _spec!.NWorkers)
-        {
-            if (!await ScheduleOne())
-            {
-                break;
-            }
-        }
-    }
+    private Task FillSlots() => _scheduler!.FillSlots().AsTask();
 
-    /// <summary>Give one free slot work: a promotion if a rung has one, else a new trial. False if there is none.</summary>
-    private async Task<bool> ScheduleOne()
+    /// <summary>The grain as the scheduler's runtime: rungs are rung grains, trials are trial grains.</summary>
+    private sealed class GrainRuntime(ExperimentGrain grain) : IExperimentRuntime
     {
-        var layout = _layout!;
-        if (layout.IsSynchronous)
-        {
-            return await ScheduleSynchronous();
-        }
-        if (layout.Kind == RungKind.Promotion)
-        {
-            // Syne Tune's promotion type: the bracket a new trial would get is searched first, highest rung down.
-            int bracket = layout.BracketForTrial(S.NextTrialId);
-            if (await TryPromote(layout.AsyncRungs(bracket)))
-            {
-                return true;
-            }
-            if (!CanStartNew)
-            {
-                for (int b = 0; b < layout.NumBrackets; b++)
-                {
-                    if (b != bracket && await TryPromote(layout.AsyncRungs(b)))
-                    {
-                        return true;
-                    }
-                }
-                return false;
-            }
-            return await StartNew(bracket, layout.AsyncRungs(bracket));
-        }
-        if (!CanStartNew)
-        {
-            return false;
-        }
-        int newBracket = layout.BracketForTrial(S.NextTrialId);
-        return await StartNew(newBracket, layout.AsyncRungs(newBracket));
-    }
+        public async ValueTask<int?> TryPromote(RungConfig rung, int runId) => await grain.Rung(rung).TryPromote(rung, runId);
 
-    private async Task<bool> ScheduleSynchronous()
-    {
-        var layout = _layout!;
-        foreach (var instance in S.SyncInstances.ToList())
+        public ValueTask OnPromoted(int trialId, RungConfig rung, int runId)
         {
-            var rungs = layout.SyncRungs(instance.Instance, instance.BracketIndex);
-            for (int k = rungs.Length - 1; k >= 0; k--)
-            {
-                if (instance.Promoted[k] >= rungs[k].NumPromote)
-                {
-                    continue;
-                }
-                if (await TryPromote([rungs[k]]))
-                {
-                    instance.Promoted[k]++;
-                    return true;
-                }
-            }
-            if (instance.NewStarted < layout.FirstRungSize(instance.BracketIndex) && CanStartNew)
-            {
-                instance.NewStarted++;
-                if (await StartNew(instance.Instance, rungs))
-                {
-                    return true;
-                }
-                instance.NewStarted--;
-                return false;
-            }
-            if (instance.NewStarted >= layout.FirstRungSize(instance.BracketIndex)
-                && rungs.Select((r, k) => instance.Promoted[k] >= r.NumPromote).All(done => done))
-            {
-                S.SyncInstances.Remove(instance); // every slot of this bracket instance has been handed out
-            }
+            grain._searcher!.Status(trialId, SearcherTrialStatus.Resumed);
+            grain._checkpoints!.OnPromoted(trialId, rung);
+            return ValueTask.CompletedTask;
         }
-        if (!CanStartNew)
-        {
-            return false;
-        }
-        // Workers never wait: no bracket instance has work, so a new one starts (brackets cycle).
-        int id = S.NextSyncInstance++;
-        int bracketIndex = layout.SyncBracketIndexOfInstance(id);
-        var fresh = new SyncBracketInstance
-        {
-            Instance = id,
-            BracketIndex = bracketIndex,
-            NewStarted = 1,
-            Promoted = new int[layout.SyncRungs(id, bracketIndex).Length],
-        };
-        S.SyncInstances.Add(fresh);
-        return await StartNew(id, layout.SyncRungs(id, bracketIndex));
-    }
 
-    private bool CanStartNew =>
-        !S.SearcherExhausted && (_spec!.Stop.MaxTrialsStarted is not { } max || S.Started < max);
-
-    private async Task<bool> TryPromote(IReadOnlyList<RungConfig> rungs)
-    {
-        for (int i = rungs.Count - 1; i >= 0; i--)
+        public async ValueTask<Suggestion?> Suggest(int trialId)
         {
-            var rung = rungs[i];
-            int runId = S.NextRunId + 1;
-            if (await Rung(rung).TryPromote(rung, runId) is { } trialId)
+            var journal = grain._searcher!;
+            // A suggestion recorded before a crash is used as it is; a new one is computed off the grain scheduler
+            // (a model fit can take a second) while status queries interleave, then recorded before the trial starts.
+            if (journal.Recorded(trialId) is { } known)
             {
-                S.NextRunId = runId;
-                S.Running[trialId] = new RunningTrial(runId, rung.NextMilestone, rung.Bracket);
-                S.Paused--;
-                S.Promotions++;
-                _checkpoints!.OnPromoted(trialId, rung);
-                return true;
+                return known;
             }
+            var pending = journal.Pending();
+            var suggestion = await Task.Run(() => journal.Searcher.Suggest(trialId, pending));
+            if (suggestion is not null)
+            {
+                journal.Started(trialId, suggestion);
+            }
+            return suggestion;
         }
-        return false;
-    }
 
-    private async Task<bool> StartNew(int bracket, IReadOnlyList<RungConfig> rungs)
-    {
-        int trialId = S.NextTrialId;
-        var config = _searcher!.Suggest(trialId);
-        if (config is null)
+        public async ValueTask StartTrial(int trialId, int bracket, RungConfig[] rungs, int milestone, int runId)
         {
-            S.SearcherExhausted = true;
-            return false;
+            grain._checkpoints!.OnStarted(trialId);
+            await grain.Save(); // the slot is recorded before the trial starts, so a crash cannot lose it
+            await grain.Trial(trialId).Start(grain.PlanOf(trialId, bracket, rungs), milestone, runId);
         }
-        _configs[trialId] = config;
-        S.NextTrialId++;
-        S.Started++;
-        int runId = ++S.NextRunId;
-        int milestone = _layout!.FirstMilestone(rungs);
-        S.Running[trialId] = new RunningTrial(runId, milestone, bracket);
-        _checkpoints!.OnStarted(trialId);
-        await Save(); // the slot is recorded before the trial starts, so a crash cannot lose it
-        await Trial(trialId).Start(PlanOf(trialId, bracket, rungs), milestone, runId);
-        return true;
+
+        public async ValueTask OnSyncTrialFailed(RungConfig rung, int trialId) => await grain.Rung(rung).OnTrialFailed(rung, trialId);
     }
 
     private TrialPlan PlanOf(int trialId, int bracket, IReadOnlyList<RungConfig> rungs) => new()
@@ -483,15 +360,10 @@ public sealed partial class ExperimentGrain(
         KeepFinalCheckpoint = _spec.Checkpoints.DeleteFinished && _spec.Checkpoints.KeepBest > 0,
     };
 
-    private IReadOnlyDictionary<string, object> ConfigOf(int trialId)
-    {
-        if (!_configs.TryGetValue(trialId, out var config))
-        {
-            config = _searcher!.Suggest(trialId) ?? new Dictionary<string, object>();
-            _configs[trialId] = config;
-        }
-        return config;
-    }
+    /// <summary>The config suggested for the trial, as recorded in the searcher journal.</summary>
+    private IReadOnlyDictionary<string, object> ConfigOf(int trialId) =>
+        _searcher?.Recorded(trialId)?.Config ?? throw new InvalidOperationException(
+            $"Experiment {Name}: no recorded config for trial {trialId} ({SearcherJournal.FileName} missing from {S.ResultsDir}?)");
 
     private void Record(EpochReport[] reports)
     {
@@ -499,10 +371,11 @@ public sealed partial class ExperimentGrain(
         {
             return;
         }
-        S.Reports += _results!.Append(reports, ConfigOf, TunerTime);
+        S.Reports += _results!.Append(reports, id => _searcher!.Recorded(id), TunerTime);
         foreach (var report in reports)
         {
             var value = report.Metrics[_spec!.Metric];
+            _searcher!.Report(report.TrialId, report.Epoch, value);
             if (S.BestValue is not { } best || (_spec.Mode == Mode.Min ? value < best : value > best))
             {
                 S.BestValue = value;
@@ -535,13 +408,13 @@ public sealed partial class ExperimentGrain(
     {
         foreach (var (trialId, running) in S.Running.ToList())
         {
-            var plan = PlanOf(trialId, running.Bracket, _layout!.RungsOfBracket(running.Bracket, S.SyncInstances));
+            var plan = PlanOf(trialId, running.Bracket, _layout!.RungsOfBracket(running.Bracket));
             var result = await Trial(trialId).Recover(plan, running.Milestone, running.RunId);
             Record(result.Reports);
             AdoptNewerRun(trialId, running, result);
             if (result.Status is not TrialStatus.Running)
             {
-                await OnLeftSlot(trialId, running, result.Status, 0, null);
+                await OnLeftSlot(trialId, running, result.Status, null);
                 _checkpoints!.OnLeftSlot(trialId, running.Bracket, result.Status, result.Level, result.Reports);
             }
         }
@@ -570,6 +443,7 @@ public sealed partial class ExperimentGrain(
                     S.NextRunId = runId;
                     S.Running[entry.TrialId] = new RunningTrial(runId, rung.NextMilestone, rung.Bracket);
                     _checkpoints!.OnRecoveredPromotion(entry.TrialId, rung);
+                    _searcher!.Status(entry.TrialId, SearcherTrialStatus.Resumed);
                     await Trial(entry.TrialId).Resume(rung.NextMilestone, runId);
                 }
                 else if (trial.Status == TrialStatus.Running)
@@ -577,7 +451,7 @@ public sealed partial class ExperimentGrain(
                     S.NextRunId = Math.Max(S.NextRunId, trial.RunId);
                     var running = new RunningTrial(trial.RunId, trial.Milestone, rung.Bracket);
                     S.Running[entry.TrialId] = running;
-                    var plan = PlanOf(entry.TrialId, rung.Bracket, layout.RungsOfBracket(rung.Bracket, S.SyncInstances));
+                    var plan = PlanOf(entry.TrialId, rung.Bracket, layout.RungsOfBracket(rung.Bracket));
                     await Trial(entry.TrialId).Recover(plan, trial.Milestone, trial.RunId);
                 }
             }
@@ -623,19 +497,28 @@ public sealed partial class ExperimentGrain(
         return state.WriteStateAsync();
     }
 
-    private void WriteMetadata(bool force)
+    /// <summary>
+    /// metadata.json, at most once a second (and when the experiment ends): the JSON is composed in the turn, the file
+    /// written on the thread pool, one write after the other; only the final write is awaited.
+    /// </summary>
+    private Task WriteMetadata(bool force)
     {
         if (_spec is null)
         {
-            return;
+            return Task.CompletedTask;
         }
         long now = Environment.TickCount64;
         if (!force && now - _lastMetadataWrite < 1000)
         {
-            return;
+            return Task.CompletedTask;
         }
         _lastMetadataWrite = now;
-        ExperimentMetadata.Write(Path.Combine(S.ResultsDir, "metadata.json"), _spec, S, Status(), _checkpoints);
+        var path = Path.Combine(S.ResultsDir, "metadata.json");
+        var json = ExperimentMetadata.Compose(_spec, S, Status(), _checkpoints);
+        var previous = _metadataWrite;
+        _metadataWrite = previous.ContinueWith(_ => ExperimentMetadata.WriteAtomically(path, json), CancellationToken.None,
+            TaskContinuationOptions.None, TaskScheduler.Default); // on the thread pool, after the previous write
+        return force ? _metadataWrite : Task.CompletedTask;
     }
 
     private ITrialGrain Trial(int trialId) => GrainFactory.GetGrain<ITrialGrain>(TrialKeys.Of(Name, trialId));

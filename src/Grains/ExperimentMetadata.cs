@@ -13,6 +13,18 @@ public static class ExperimentMetadata
         => Write(path, spec, state, status, null);
 
     internal static void Write(string path, ExperimentSpec spec, ExperimentState state, ExperimentStatus status, Checkpoints.ExperimentCheckpoints? checkpoints)
+        => WriteAtomically(path, Compose(spec, state, status, checkpoints));
+
+    /// <summary>Writes <paramref name="json"/> to <paramref name="path"/> through a temp file and a rename.</summary>
+    public static void WriteAtomically(string path, string json)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, json);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>The text of metadata.json for this state (no I/O).</summary>
+    internal static string Compose(ExperimentSpec spec, ExperimentState state, ExperimentStatus status, Checkpoints.ExperimentCheckpoints? checkpoints)
     {
         var json = new JsonObject
         {
@@ -24,6 +36,8 @@ public static class ExperimentMetadata
             ["metric_mode"] = spec.Mode.ToString().ToLowerInvariant(),
             ["resource_attr"] = spec.ResourceAttr,
             ["scheduler_name"] = SchedulerName(spec),
+            // Asynchronous Hyperband only: shared rungs (false, Syne Tune's default) or one rung system per bracket.
+            ["rung_system_per_bracket"] = spec.Scheduler.Type == SchedulerType.Hyperband ? spec.Scheduler.RungSystemPerBracket : null,
             ["trainable"] = spec.Trainable,
             ["n_workers"] = spec.NWorkers,
             ["st_tuner_creation_timestamp"] = new DateTimeOffset(state.CreatedUtc).ToUnixTimeMilliseconds() / 1000.0,
@@ -55,6 +69,8 @@ public static class ExperimentMetadata
             ["checkpoint_high_water_paused_trials"] = state.Checkpoints.HighWaterPausedTrials,
             ["checkpoint_disk_samples"] = state.Checkpoints.Samples,
             ["num_retrained_from_scratch"] = status.RetrainedFromScratch,
+            ["num_abandoned_runs"] = state.AbandonedRuns,
+            ["num_abandoned_threads"] = Execution.AbandonedThreadCount.Current,
             ["best"] = status.BestTrialId is { } best
                 ? new JsonObject
                 {
@@ -66,9 +82,7 @@ public static class ExperimentMetadata
                 : null,
             ["spec"] = JsonNode.Parse(spec.SourceJson),
         };
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temp, path, overwrite: true);
+        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
     public static string SchedulerName(ExperimentSpec spec) => spec.Scheduler.Type switch

@@ -53,7 +53,9 @@ public sealed class TrialGrain(
             }
             catch (Exception e) when (e is OperationCanceledException or TimeoutException)
             {
-                logger.LogWarning("Trial {Trial}: run {RunId} did not stop before deactivation ended", this.GetPrimaryKeyString(), run.RunId);
+                // It ignores cancellation: abandon it so its worker slot is free (docs/architecture.md, "Failures").
+                logger.LogWarning("Trial {Trial}: run {RunId} did not stop before deactivation ended; abandoned", this.GetPrimaryKeyString(), run.RunId);
+                run.Abandon();
             }
             _run = null;
         }
@@ -108,8 +110,52 @@ public sealed class TrialGrain(
             _stopRequested = true;
             _stopReason = reason;
             run.Cancel(detach: false);
+            RunawayWatch.Arm(this, run, workerOptions.CancelGrace, AbandonRun);
         }
         return Task.CompletedTask;
+    }
+
+    public Task Interrupt()
+    {
+        _run?.Cancel(detach: true);
+        DeactivateOnIdle(); // OnDeactivateAsync waits for the run (and abandons it past the deactivation timeout)
+        return Task.CompletedTask;
+    }
+
+    public Task OnRunFault(int runId, string cause)
+    {
+        if (_stale || _run is null || _run.RunId != runId || S.Plan is not { } plan)
+        {
+            return Task.CompletedTask;
+        }
+        _run = null;
+        _stale = true; // nothing more is written by this activation: the storage cannot take it
+        Experiment(plan).OnStorageFault(cause).Ignore();
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The run ignored its cancellation past the grace period: free its slot and record the trial as failed.</summary>
+    private async Task AbandonRun(TrialRun run)
+    {
+        if (_run != run || S.Plan is not { } plan)
+        {
+            return;
+        }
+        run.Abandon();
+        _run = null;
+        var reason = $"abandoned: did not stop within {workerOptions.CancelGrace.TotalSeconds:0.#}s";
+        logger.LogError("Trial {TrialId}: run {RunId} {Reason}; its thread is left behind", plan.TrialId, run.RunId, reason);
+        S.Status = TrialStatus.Failed;
+        S.Error = reason;
+        S.PausedAt = S.LastEpoch;
+        if (!await TryWrite())
+        {
+            return;
+        }
+        DeleteCheckpointOnStop();
+        DeactivateOnIdle();
+        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], TrialStatus.Failed, S.LastEpoch, reason, 0, run.RunId) { Abandoned = true }).Ignore();
     }
 
     public async Task<RecoverResult> Recover(TrialPlan plan, int milestone, int runId)
@@ -173,29 +219,18 @@ public sealed class TrialGrain(
         {
             if (report.Epoch <= S.LastEpoch)
             {
-                // Retrained after a lost checkpoint: already recorded, never recorded twice (seed 000).
+                // Retrained after a lost checkpoint: already recorded, never recorded twice.
                 continue;
             }
             var value = report.Metrics[plan.Metric];
-            var d = TrialDecision.Continue;
-            if (report.Epoch >= plan.MaxT)
-            {
-                d = TrialDecision.Stop;
-            }
-            else if (Array.Find(plan.Rungs, r => r.Level == report.Epoch) is { } rung)
+            TrialDecision? rungDecision = null;
+            if (TrialPolicy.RungAt(plan.Rungs, report.Epoch, plan.MaxT) is { } rung)
             {
                 var rungGrain = GrainFactory.GetGrain<IRungGrain>(rung.GrainKey);
-                d = await TransientRetry.Run(() => rungGrain.OnResult(rung, plan.TrialId, value), logger, $"trial {plan.TrialId}: rung {rung.GrainKey}");
-                if (d == TrialDecision.Pause && report.Epoch < S.Milestone)
-                {
-                    d = TrialDecision.Continue; // recomputed after a crash: the rung already promoted this trial past here
-                }
+                rungDecision = await TransientRetry.Run(() => rungGrain.OnResult(rung, plan.TrialId, value), logger, $"trial {plan.TrialId}: rung {rung.GrainKey}");
                 dirty = true;
             }
-            if (d == TrialDecision.Continue && report.Epoch >= S.Milestone)
-            {
-                d = TrialDecision.Pause; // max_resource_attr: the run ends by itself at its milestone
-            }
+            var d = TrialPolicy.Decide(report.Epoch, plan.MaxT, S.Milestone, rungDecision);
             HpoMetrics.Reports.Add(1);
             var recorded = report with { Decision = d, RetrainedEpochs = S.UnmarkedRetrainedEpochs };
             S.UnmarkedRetrainedEpochs = 0;
@@ -209,12 +244,7 @@ public sealed class TrialGrain(
             }
         }
 
-        TrialStatus? outcome = decision switch
-        {
-            TrialDecision.Pause => TrialStatus.Paused,
-            TrialDecision.Stop => S.LastEpoch >= plan.MaxT ? TrialStatus.Completed : TrialStatus.Stopped,
-            _ => null,
-        };
+        TrialStatus? outcome = TrialPolicy.Outcome(decision, S.LastEpoch, plan.MaxT);
         if (outcome is { } ended)
         {
             HpoMetrics.TrialTransitions.Add(1, new KeyValuePair<string, object?>("status", ended.ToString()));
@@ -389,12 +419,17 @@ public sealed class TrialGrain(
         return retrained;
     }
 
-    /// <summary>Write state; a version conflict means another activation owns the trial: stop without writing.</summary>
+    /// <summary>
+    /// Write state. A version conflict means another activation owns the trial: stop without writing. A transient
+    /// storage fault is retried with backoff; still failing, or a lasting fault (disk full, read-only): this activation
+    /// goes away without writing, the trial stays as last persisted, never failed because of it (docs/architecture.md,
+    /// "Failures"); a lasting fault also halts the experiment.
+    /// </summary>
     private async Task<bool> TryWrite()
     {
         try
         {
-            await state.WriteStateAsync();
+            await StateWriteRetry.Write(state, logger, this.GetPrimaryKeyString());
             return true;
         }
         catch (InconsistentStateException e)
@@ -405,16 +440,19 @@ public sealed class TrialGrain(
             DeactivateOnIdle();
             return false;
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException)
+        catch (Exception e) when (FailureClassifier.Classify(e) != FailureClass.Trainable)
         {
-            // The store is unreachable from this silo (a partition from Redis, a timeout): not the trial's fault, so
-            // it must not fail. This activation cannot know whether the write landed, so it stops like a stale one;
-            // the trial stays Running in the store and the experiment re-drives it from its persisted checkpoint
-            // once the store answers again (docs/cluster.md, fault tolerance).
+            // Not the trial's fault (the store unreachable from this silo, a timeout, a lasting storage fault): this
+            // activation cannot know whether the write landed, so it stops like a stale one; the trial stays as last
+            // persisted and the experiment re-drives it from its checkpoint (docs/architecture.md, Failures).
             _stale = true;
-            logger.LogWarning("Trial {Trial}: state write failed ({Message}); the run stops, the trial resumes from its last persisted checkpoint",
-                this.GetPrimaryKeyString(), e.GetBaseException().Message);
+            var cause = FailureClassifier.LastingCause(e);
+            logger.LogWarning("Trial {Trial}: state not written ({Error}); the activation ends, the trial stays as last persisted", this.GetPrimaryKeyString(), cause ?? e.Message);
             _run?.Cancel(detach: true);
+            if (cause is not null && S.Plan is { } plan)
+            {
+                Experiment(plan).OnStorageFault(cause).Ignore();
+            }
             DeactivateOnIdle();
             return false;
         }

@@ -7,7 +7,7 @@ using OrleansHpo.Silo.Slurm;
 namespace OrleansHpo.Silo;
 
 /// <summary>
-/// Graceful shutdown and time limit of a cluster silo (seed 004: a SLURM-like job limit). On SIGTERM, or
+/// Graceful shutdown and time limit of a cluster silo (a SLURM-like job limit; docs/cluster.md). On SIGTERM, or
 /// <see cref="HpoClusterOptions.TimeLimitLeeway"/> before <see cref="HpoClusterOptions.TimeLimit"/>, training drains:
 /// every run checkpoints its last finished epoch, its trial grain persists it, and the run ends with the trial still
 /// Running; the experiment re-drives it on another silo (or here after a restart). Runs still mid-epoch when the

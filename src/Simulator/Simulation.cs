@@ -31,10 +31,10 @@ public sealed class Simulation
     private readonly ITrainableFactory _factory;
     private readonly EpochTimer _epochSeconds;
     private readonly SchedulerLayout _layout;
-    private readonly ISearcher _searcher;
+    private readonly SearcherJournal _searcher;
     private readonly ExperimentState _s = new();
-    private readonly Dictionary<string, AsyncRung> _asyncRungs = [];
-    private readonly Dictionary<string, SyncRung> _syncRungs = [];
+    private readonly Dictionary<string, Rung> _rungs = [];
+    private readonly ExperimentScheduler _scheduler;
     private readonly Dictionary<int, SimTrial> _trials = [];
     private readonly PriorityQueue<(int TrialId, int RunId), (double Time, long Seq)> _events = new();
     private readonly List<EpochReport> _pending = [];
@@ -43,14 +43,16 @@ public sealed class Simulation
     private long _seq;
     private double _now;
 
-    public Simulation(ExperimentSpec spec, ITrainableFactory factory, EpochTimer epochSeconds, ISearcher? searcher = null)
+    public Simulation(ExperimentSpec spec, ITrainableFactory factory, EpochTimer epochSeconds, ISearcher? searcher = null,
+        IEnumerable<ISearcherProvider>? searcherProviders = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         _spec = spec;
         _factory = factory;
         _epochSeconds = epochSeconds;
         _layout = new SchedulerLayout(spec);
-        _searcher = searcher ?? SearcherFactory.Create(spec);
+        _searcher = new SearcherJournal(searcher ?? SearcherFactory.Create(spec, searcherProviders), path: null);
+        _scheduler = new ExperimentScheduler(spec, _layout, _s, new SimRuntime(this));
     }
 
     /// <summary>Epoch time for the synthetic trainable: its <c>delay_ms</c>, else <paramref name="fallbackSeconds"/>.</summary>
@@ -73,13 +75,12 @@ public sealed class Simulation
             _s.ResultsDir = directory;
             _s.Phase = ExperimentPhase.Running;
             _s.CreatedUtc = _startUtc;
-            FillSlots();
             AfterChange();
             while (_s.Phase is ExperimentPhase.Running or ExperimentPhase.Stopping)
             {
                 if (!_events.TryPeek(out _, out var at))
                 {
-                    Finish(); // nothing runs and nothing can start
+                    _scheduler.Finish(); // nothing runs and nothing can start
                     break;
                 }
                 if (_s.Phase == ExperimentPhase.Running && _spec.Stop.MaxWallclockSeconds is { } limit && at.Time >= limit)
@@ -129,22 +130,14 @@ public sealed class Simulation
             return;
         }
         double value = metrics[_spec.Metric];
-        var decision = TrialDecision.Continue;
-        if (epoch >= _spec.Scheduler.MaxT)
-        {
-            decision = TrialDecision.Stop;
-        }
-        else if (Array.Find(t.Rungs, r => r.Level == epoch) is { } rung)
-        {
-            decision = OnResult(rung, trialId, value);
-        }
-        if (decision == TrialDecision.Continue && epoch >= t.Milestone)
-        {
-            decision = TrialDecision.Pause;
-        }
+        TrialDecision? rungDecision = TrialPolicy.RungAt(t.Rungs, epoch, _spec.Scheduler.MaxT) is { } rung
+            ? RungOf(rung).OnResult(rung.Kind, trialId, value)
+            : null;
+        var decision = TrialPolicy.Decide(epoch, _spec.Scheduler.MaxT, t.Milestone, rungDecision);
         t.LastEpoch = epoch;
         _pending.Add(new EpochReport(trialId, epoch, new Dictionary<string, double>(metrics), _startUtc.AddTicks((long)Math.Round(_now * TimeSpan.TicksPerSecond)), _now - t.RunStart, decision));
         Record(trialId, epoch, value);
+        _searcher.Report(trialId, epoch, value);
         if (decision == TrialDecision.Continue)
         {
             Schedule(t, epoch + 1);
@@ -158,7 +151,7 @@ public sealed class Simulation
             t.Checkpoint = checkpoint.ToArray();
         }
         EndRun(t);
-        var outcome = decision == TrialDecision.Pause ? TrialStatus.Paused : epoch >= _spec.Scheduler.MaxT ? TrialStatus.Completed : TrialStatus.Stopped;
+        var outcome = TrialPolicy.Outcome(decision, epoch, _spec.Scheduler.MaxT)!.Value;
         t.Status = outcome;
         if (outcome != TrialStatus.Paused)
         {
@@ -166,23 +159,6 @@ public sealed class Simulation
         }
         LeftSlot(trialId, outcome);
         AfterChange();
-    }
-
-    private TrialDecision OnResult(RungConfig config, int trialId, double value)
-    {
-        if (config.Kind == RungKind.Stopping)
-        {
-            return Async(config).OnResultStopping(trialId, value) ? TrialDecision.Continue : TrialDecision.Stop;
-        }
-        if (config.Kind == RungKind.Promotion)
-        {
-            Async(config).Add(trialId, value);
-        }
-        else
-        {
-            Sync(config).Add(trialId, value);
-        }
-        return TrialDecision.Pause;
     }
 
     private void StartRun(SimTrial t, int milestone, int runId)
@@ -254,83 +230,46 @@ public sealed class Simulation
         if (_pending.Count > 0)
         {
             // As the experiment grain does: tuner time = the report's worker clock minus the experiment's start.
-            _s.Reports += _results!.Append(_pending, id => _trials[id].Config, r => (r.WorkerUtc - _startUtc).TotalSeconds);
+            _s.Reports += _results!.Append(_pending, id => _searcher.Recorded(id)!, r => (r.WorkerUtc - _startUtc).TotalSeconds);
             _pending.Clear();
         }
     }
 
     private void LeftSlot(int trialId, TrialStatus outcome)
     {
-        if (!_s.Running.Remove(trialId, out var running))
+        if (!_s.Running.TryGetValue(trialId, out var running))
         {
             return;
         }
-        switch (outcome)
-        {
-            case TrialStatus.Paused: _s.Paused++; break;
-            case TrialStatus.Stopped: _s.Stopped++; break;
-            case TrialStatus.Completed: _s.Completed++; break;
-            case TrialStatus.Failed:
-                _s.Failed++;
-                if (_layout.IsSynchronous && _layout.RungBoundFor(running.Bracket, running.Milestone) is { } rung)
-                {
-                    Sync(rung).Add(trialId, rung.Mode == Mode.Min ? double.PositiveInfinity : double.NegativeInfinity);
-                }
-                break;
-        }
+        _searcher.Status(trialId, SearcherStatusOf(outcome));
+        Wait(_scheduler.OnLeftSlot(trialId, running, outcome));
     }
+
+    private static SearcherTrialStatus SearcherStatusOf(TrialStatus outcome) => outcome switch
+    {
+        TrialStatus.Paused => SearcherTrialStatus.Paused,
+        TrialStatus.Stopped => SearcherTrialStatus.Stopped,
+        TrialStatus.Completed => SearcherTrialStatus.Completed,
+        _ => SearcherTrialStatus.Failed,
+    };
 
     private void AfterChange()
     {
-        CheckStopCriteria();
+        _scheduler.CheckStopCriteria(_now);
         if (_s.Phase == ExperimentPhase.Stopping)
         {
             StopRunning();
         }
-        FillSlots();
-        if (_s.Phase is ExperimentPhase.Running or ExperimentPhase.Stopping && _s.Running.Count == 0)
+        Wait(_scheduler.FillSlots());
+        if (_scheduler.IsDone)
         {
-            Finish();
-        }
-    }
-
-    private void CheckStopCriteria()
-    {
-        if (_s.Phase != ExperimentPhase.Running)
-        {
-            return;
-        }
-        var stop = _spec.Stop;
-        string? reason = null;
-        if (stop.MaxWallclockSeconds is { } wall && _now >= wall)
-        {
-            reason = "max_wallclock_seconds";
-        }
-        else if (stop.MaxTrialsCompleted is { } completed && _s.Completed >= completed)
-        {
-            reason = "max_trials_completed";
-        }
-        else if (stop.MetricThreshold is { } threshold && _s.BestValue is { } best
-                 && (_spec.Mode == Mode.Min ? best <= threshold : best >= threshold))
-        {
-            reason = "metric_threshold";
-        }
-        else if (_spec.MaxFailures is { } maxFailures && _s.Failed > maxFailures)
-        {
-            reason = "max_failures";
-            _s.Error = $"{_s.Failed} trials failed (max_failures = {maxFailures})";
-        }
-        if (reason is not null)
-        {
-            _s.Phase = ExperimentPhase.Stopping;
-            _s.StopReason = reason;
+            _scheduler.Finish();
         }
     }
 
     private void BeginStop(string reason)
     {
-        _s.Phase = ExperimentPhase.Stopping;
-        _s.StopReason ??= reason;
+        _scheduler.BeginStop(reason);
         StopRunning();
     }
 
@@ -347,185 +286,58 @@ public sealed class Simulation
         }
     }
 
-    private void Finish()
-    {
-        _s.Phase = _s.Error is not null && _s.StopReason == "max_failures" ? ExperimentPhase.Failed : ExperimentPhase.Completed;
-        _s.StopReason ??= "no more trials to run";
-    }
+    /// <summary>Every call of the simulator's runtime completes synchronously: the scheduler's tasks are done when they return.</summary>
+    private static void Wait(ValueTask task) => task.GetAwaiter().GetResult();
 
-    private void FillSlots()
+    private Rung RungOf(RungConfig config)
     {
-        while (_s.Phase == ExperimentPhase.Running && _s.Running.Count < _spec.NWorkers)
+        if (!_rungs.TryGetValue(config.GrainKey, out var rung))
         {
-            if (!ScheduleOne())
-            {
-                break;
-            }
-        }
-    }
-
-    private bool ScheduleOne()
-    {
-        if (_layout.IsSynchronous)
-        {
-            return ScheduleSynchronous();
-        }
-        if (_layout.Kind == RungKind.Promotion)
-        {
-            int bracket = _layout.BracketForTrial(_s.NextTrialId);
-            if (TryPromote(_layout.AsyncRungs(bracket)))
-            {
-                return true;
-            }
-            if (!CanStartNew)
-            {
-                for (int b = 0; b < _layout.NumBrackets; b++)
-                {
-                    if (b != bracket && TryPromote(_layout.AsyncRungs(b)))
-                    {
-                        return true;
-                    }
-                }
-                return false;
-            }
-            return StartNew(bracket, _layout.AsyncRungs(bracket));
-        }
-        if (!CanStartNew)
-        {
-            return false;
-        }
-        int newBracket = _layout.BracketForTrial(_s.NextTrialId);
-        return StartNew(newBracket, _layout.AsyncRungs(newBracket));
-    }
-
-    private bool ScheduleSynchronous()
-    {
-        foreach (var instance in _s.SyncInstances.ToList())
-        {
-            var rungs = _layout.SyncRungs(instance.Instance, instance.BracketIndex);
-            for (int k = rungs.Length - 1; k >= 0; k--)
-            {
-                if (instance.Promoted[k] >= rungs[k].NumPromote)
-                {
-                    continue;
-                }
-                if (TryPromote([rungs[k]]))
-                {
-                    instance.Promoted[k]++;
-                    return true;
-                }
-            }
-            if (instance.NewStarted < _layout.FirstRungSize(instance.BracketIndex) && CanStartNew)
-            {
-                instance.NewStarted++;
-                if (StartNew(instance.Instance, rungs))
-                {
-                    return true;
-                }
-                instance.NewStarted--;
-                return false;
-            }
-            if (instance.NewStarted >= _layout.FirstRungSize(instance.BracketIndex)
-                && rungs.Select((r, k) => instance.Promoted[k] >= r.NumPromote).All(done => done))
-            {
-                _s.SyncInstances.Remove(instance);
-            }
-        }
-        if (!CanStartNew)
-        {
-            return false;
-        }
-        int id = _s.NextSyncInstance++;
-        int bracketIndex = _layout.SyncBracketIndexOfInstance(id);
-        var fresh = new SyncBracketInstance
-        {
-            Instance = id,
-            BracketIndex = bracketIndex,
-            NewStarted = 1,
-            Promoted = new int[_layout.SyncRungs(id, bracketIndex).Length],
-        };
-        _s.SyncInstances.Add(fresh);
-        return StartNew(id, _layout.SyncRungs(id, bracketIndex));
-    }
-
-    private bool CanStartNew => !_s.SearcherExhausted && (_spec.Stop.MaxTrialsStarted is not { } max || _s.Started < max);
-
-    private bool TryPromote(IReadOnlyList<RungConfig> rungs)
-    {
-        for (int i = rungs.Count - 1; i >= 0; i--)
-        {
-            var rung = rungs[i];
-            int? promoted = rung.Kind switch
-            {
-                RungKind.Promotion => Async(rung).TryPromote(),
-                RungKind.Synchronous => Sync(rung).TryPromote(),
-                _ => null,
-            };
-            if (promoted is { } trialId)
-            {
-                int runId = ++_s.NextRunId;
-                _s.Running[trialId] = new RunningTrial(runId, rung.NextMilestone, rung.Bracket);
-                _s.Paused--;
-                _s.Promotions++;
-                var t = _trials[trialId];
-                if (t.Status == TrialStatus.Paused && t.LastEpoch < rung.NextMilestone)
-                {
-                    StartRun(t, rung.NextMilestone, runId);
-                    if (t.FailedAtStart)
-                    {
-                        _s.Running.Remove(trialId);
-                        _s.Failed++;
-                    }
-                }
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private bool StartNew(int bracket, RungConfig[] rungs)
-    {
-        int trialId = _s.NextTrialId;
-        var config = _searcher.Suggest(trialId);
-        if (config is null)
-        {
-            _s.SearcherExhausted = true;
-            return false;
-        }
-        _s.NextTrialId++;
-        _s.Started++;
-        int runId = ++_s.NextRunId;
-        int milestone = _layout.FirstMilestone(rungs);
-        _s.Running[trialId] = new RunningTrial(runId, milestone, bracket);
-        var t = new SimTrial(trialId, config, rungs);
-        _trials[trialId] = t;
-        StartRun(t, milestone, runId);
-        if (t.FailedAtStart)
-        {
-            _s.Running.Remove(trialId);
-            _s.Failed++;
-        }
-        return true;
-    }
-
-    private AsyncRung Async(RungConfig config)
-    {
-        if (!_asyncRungs.TryGetValue(config.GrainKey, out var rung))
-        {
-            rung = new AsyncRung(config.Level, config.Quantile, config.Mode);
-            _asyncRungs[config.GrainKey] = rung;
+            rung = Rung.Restore(config, []);
+            _rungs[config.GrainKey] = rung;
         }
         return rung;
     }
 
-    private SyncRung Sync(RungConfig config)
+    /// <summary>The simulator as the scheduler's runtime: rungs and trials in memory, searcher without a file.</summary>
+    private sealed class SimRuntime(Simulation sim) : IExperimentRuntime
     {
-        if (!_syncRungs.TryGetValue(config.GrainKey, out var rung))
+        public ValueTask<int?> TryPromote(RungConfig rung, int runId) => ValueTask.FromResult(sim.RungOf(rung).TryPromote(rung.Kind));
+
+        public ValueTask OnPromoted(int trialId, RungConfig rung, int runId)
         {
-            rung = new SyncRung(config.Level, config.Capacity, config.NumPromote, config.Mode);
-            _syncRungs[config.GrainKey] = rung;
+            sim._searcher.Status(trialId, SearcherTrialStatus.Resumed);
+            var t = sim._trials[trialId];
+            if (t.Status == TrialStatus.Paused && t.LastEpoch < rung.NextMilestone)
+            {
+                sim.StartRun(t, rung.NextMilestone, runId);
+                if (t.FailedAtStart)
+                {
+                    sim.LeftSlot(trialId, TrialStatus.Failed);
+                }
+            }
+            return ValueTask.CompletedTask;
         }
-        return rung;
+
+        public ValueTask<Suggestion?> Suggest(int trialId) => ValueTask.FromResult(sim._searcher.Suggest(trialId, sim._searcher.Pending()));
+
+        public ValueTask StartTrial(int trialId, int bracket, RungConfig[] rungs, int milestone, int runId)
+        {
+            var t = new SimTrial(trialId, sim._searcher.Recorded(trialId)!.Config, rungs);
+            sim._trials[trialId] = t;
+            sim.StartRun(t, milestone, runId);
+            if (t.FailedAtStart)
+            {
+                sim.LeftSlot(trialId, TrialStatus.Failed);
+            }
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask OnSyncTrialFailed(RungConfig rung, int trialId)
+        {
+            sim.RungOf(rung).OnTrialFailed(trialId);
+            return ValueTask.CompletedTask;
+        }
     }
 
     private void WriteMetadata(string directory, double wallSeconds)

@@ -74,9 +74,9 @@ public static class StopCommand
         var status = await experiment.GetStatus();
         switch (status.Phase)
         {
-            case OrleansHpo.Grains.Interfaces.Contracts.ExperimentPhase.NotStarted:
+            case ExperimentPhase.NotStarted:
                 throw new UserError($"no experiment named '{name}' on the cluster");
-            case OrleansHpo.Grains.Interfaces.Contracts.ExperimentPhase.Completed or OrleansHpo.Grains.Interfaces.Contracts.ExperimentPhase.Failed:
+            case ExperimentPhase.Completed or ExperimentPhase.Failed:
                 output.WriteLine($"{name} is already {status.Phase.ToString().ToLowerInvariant()}; nothing to stop");
                 return ExitCodes.Ok;
         }
@@ -90,7 +90,7 @@ public static class StopCommand
         while (clock.Elapsed < limit && !ct.IsCancellationRequested)
         {
             status = await experiment.GetStatus();
-            if (status.Phase is OrleansHpo.Grains.Interfaces.Contracts.ExperimentPhase.Completed or OrleansHpo.Grains.Interfaces.Contracts.ExperimentPhase.Failed)
+            if (status.Phase is ExperimentPhase.Completed or ExperimentPhase.Failed)
             {
                 output.WriteLine($"{name} stopped ({status.Phase.ToString().ToLowerInvariant()})");
                 return ExitCodes.Ok;

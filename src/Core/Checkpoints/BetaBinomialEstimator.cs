@@ -3,7 +3,7 @@ namespace OrleansHpo.Core.Checkpoints;
 /// <summary>
 /// Estimates p = P(X = 1) of a Bernoulli variable with a Beta prior (conjugate to the binomial likelihood), given by its
 /// mean a / (a + b) and effective sample size a + b. The estimate is the posterior mean (a + ones) / (a + b + total).
-/// Model as described for Syne Tune's speculative checkpoint removal (seed 002); written from that description.
+/// Model as described for Syne Tune's speculative checkpoint removal (Syne Tune's checkpoint_removal_callback, speculative policy); written from that description.
 /// </summary>
 public sealed class BetaBinomialEstimator
 {

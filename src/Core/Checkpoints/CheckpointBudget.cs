@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Spec;
 
 namespace OrleansHpo.Core.Checkpoints;
@@ -6,7 +7,7 @@ namespace OrleansHpo.Core.Checkpoints;
 /// <summary>
 /// Keeps the number of trials holding a checkpoint (running, plus paused with a checkpoint) at or below
 /// <c>max_num_checkpoints</c> by choosing paused trials whose checkpoints to remove: speculatively (lowest
-/// level x P(resumed) first, seed 002), or by the <c>by_level</c> / <c>random</c> baselines. Fed by events only
+/// level x P(resumed) first; docs/architecture.md, "Checkpoint budget"), or by the <c>by_level</c> / <c>random</c> baselines. Fed by events only
 /// (start, arrival at a rung, pause, promotion, end), so it can live in one single-threaded owner (the experiment
 /// grain) and never has to ask a rung or a trial anything. Pure and deterministic: no clock, no I/O; the random
 /// baseline draws from a counter-based generator whose position is part of the persisted snapshot.
@@ -313,11 +314,8 @@ public sealed class CheckpointBudget
 
     private double NextUnit()
     {
-        ulong x = (_seed << 32 ^ 0x5DEECE66DUL) + 0x9E3779B97F4A7C15UL * ++_draws;
-        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-        x ^= x >> 31;
-        return (x >> 11) * (1.0 / (1UL << 53));
+        // The SplitMix64 sequence seeded by the experiment seed: draw n is the finaliser of seed + n * gamma.
+        return SplitMix64.ToUnit(SplitMix64.Finalize((_seed << 32 ^ 0x5DEECE66DUL) + SplitMix64.Gamma * ++_draws));
     }
 
     private bool AtLeastAsGood(double value, double other) => _mode == Mode.Min ? value <= other : value >= other;

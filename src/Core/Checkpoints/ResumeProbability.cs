@@ -2,7 +2,7 @@ namespace OrleansHpo.Core.Checkpoints;
 
 /// <summary>
 /// Probability that a trial paused in a promotion-type rung is resumed before the experiment ends, under the
-/// independence model of Syne Tune's speculative checkpoint removal (seed 002; the mathematics is restated in
+/// independence model of Syne Tune's speculative checkpoint removal (the mathematics is restated in
 /// shared/notes/checkpoint-removal-score.md, and this is an independent implementation of that note).
 /// </summary>
 /// <remarks>

@@ -6,23 +6,7 @@ namespace OrleansHpo.Core.Scheduling;
 /// </summary>
 internal static class NumpyQuantile
 {
-    /// <summary>Quantile of <paramref name="values"/> (any order) at <paramref name="q"/> in [0, 1]. NaN if any value is NaN (as numpy).</summary>
-    public static double Linear(IEnumerable<double> values, double q)
-    {
-        var sorted = values.ToArray();
-        if (sorted.Length == 0)
-        {
-            throw new ArgumentException("quantile of an empty sequence", nameof(values));
-        }
-        if (sorted.Any(double.IsNaN))
-        {
-            return double.NaN;
-        }
-        Array.Sort(sorted);
-        return LinearSorted(sorted.Length, i => sorted[i], q);
-    }
-
-    /// <summary>The same quantile of <paramref name="n"/> values already in ascending order, without NaN, read through
+    /// <summary>The quantile at <paramref name="q"/> in [0, 1] of <paramref name="n"/> values already in ascending order, without NaN, read through
     /// <paramref name="at"/>: no copy, no sort (a rung keeps its entries sorted).</summary>
     public static double LinearSorted(int n, Func<int, double> at, double q)
     {

@@ -18,10 +18,9 @@ public sealed record TrialEvent(
     [property: Id(5)] int RetrainedEpochs,
     [property: Id(6)] int RunId)
 {
-    /// <summary>Set when the trial ended (stopped or completed) and kept its final checkpoint: the metric value at the
-    /// checkpoint's epoch. The experiment keeps the best <c>checkpoints.keep_best</c> of them and drops the others.</summary>
-    [Id(7)] public double? KeptCheckpointValue { get; init; }
-
     /// <summary>True when this event announces a run that retrains from scratch (its checkpoint was missing or corrupt).</summary>
     [Id(8)] public bool RetrainedFromScratch { get; init; }
+
+    /// <summary>True when the trial failed because its run ignored cancellation past the grace period and was abandoned.</summary>
+    [Id(9)] public bool Abandoned { get; init; }
 }

@@ -10,8 +10,9 @@ namespace OrleansHpo.Grains.Checkpoints;
 /// <summary>
 /// The experiment grain's checkpoint bookkeeping, kept out of the grain: feeds the pure <see cref="CheckpointBudget"/>
 /// with the events the experiment sees (start, rung arrivals, pause, promotion, end), asks the paused trials it
-/// chooses to drop their checkpoints, and measures the checkpoint folder after every experiment turn (disk
-/// high-water marks). The decision lives here because the experiment sees every report and every promotion; rung
+/// chooses to drop their checkpoints, and measures the checkpoint folder (disk high-water marks) off the grain
+/// turn, at most once a second: a folder walk is I/O that grows with the number of checkpoints, and ran in every turn
+/// before (the 2x throughput regression of docs/benchmarks.md). The decision lives here because the experiment sees every report and every promotion; rung
 /// grains keep talking to trials one-way only, and the experiment only ever awaits trials that never await it.
 /// </summary>
 internal sealed class ExperimentCheckpoints
@@ -25,6 +26,11 @@ internal sealed class ExperimentCheckpoints
     private readonly string _experiment;
     private readonly ILogger _logger;
     private readonly CheckpointBudget? _budget;
+    private Task<CheckpointUsage>? _measuring;
+    private long _lastMeasureStart = long.MinValue / 2;
+
+    /// <summary>Least time between two measurements of the checkpoint folder.</summary>
+    public static readonly TimeSpan MeasureInterval = TimeSpan.FromSeconds(1);
 
     public ExperimentCheckpoints(ExperimentSpec spec, SchedulerLayout layout, CheckpointAccountingState state, CheckpointScope root,
         ICheckpointStore store, IGrainFactory grains, string experiment, ILogger logger)
@@ -107,7 +113,7 @@ internal sealed class ExperimentCheckpoints
     /// Enforce max_num_checkpoints: the chosen paused trials delete their checkpoint file and record that it is gone
     /// (awaited, so the files are gone before this turn ends), then measure the disk.
     /// </summary>
-    public async Task EnforceAndMeasure(int started, double elapsedSeconds)
+    public async Task EnforceAndMeasure(int started, double elapsedSeconds, bool final = false)
     {
         if (_budget is not null)
         {
@@ -128,7 +134,7 @@ internal sealed class ExperimentCheckpoints
             await Drop(_state.ToDrop[0]);
             _state.ToDrop.RemoveAt(0);
         }
-        Measure();
+        await Measure(final);
     }
 
     /// <summary>
@@ -201,18 +207,40 @@ internal sealed class ExperimentCheckpoints
         return ratio;
     }
 
-    private void Measure()
+    /// <summary>
+    /// Applies a finished measurement and starts the next one on the thread pool when one is due (never two at once).
+    /// <paramref name="final"/>: the experiment ends; wait for an up-to-date measurement (still off the grain's thread).
+    /// </summary>
+    private async Task Measure(bool final)
     {
-        CheckpointUsage usage;
-        try
+        if (_measuring is { IsCompleted: true } done)
         {
-            usage = _store.Measure(_root);
+            _measuring = null;
+            Apply(done);
         }
-        catch (IOException e)
+        long now = Environment.TickCount64;
+        if (_measuring is null && (final || now - _lastMeasureStart >= (long)MeasureInterval.TotalMilliseconds))
+        {
+            _lastMeasureStart = now;
+            var root = _root;
+            _measuring = Task.Run(() => _store.Measure(root));
+        }
+        if (final && _measuring is { } last)
+        {
+            await Task.WhenAny(last);
+            _measuring = null;
+            Apply(last);
+        }
+    }
+
+    private void Apply(Task<CheckpointUsage> measurement)
+    {
+        if (measurement.Exception?.GetBaseException() is { } e)
         {
             _logger.LogDebug(e, "Experiment {Experiment}: could not measure checkpoints under {Root}", _experiment, _root);
             return;
         }
+        var usage = measurement.Result;
         _state.Samples++;
         _state.Files = usage.Files;
         _state.Bytes = usage.Bytes;

@@ -106,6 +106,12 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
             problem = $"checkpoint {reference.Uri} is missing";
             return null;
         }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException && Directory.Exists(reference.Uri))
+        {
+            // A folder where the checkpoint file should be: as lost (retrain from scratch), not a storage fault.
+            problem = $"checkpoint {reference.Uri} is a directory, not a checkpoint file";
+            return null;
+        }
         return CheckpointChecksum.Verify(new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true), sha, reference, out problem);
     }
 
@@ -206,14 +212,23 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
 
     private static long ReadFence(string path)
     {
+        string text;
         try
         {
-            return long.Parse(File.ReadAllText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
+            text = File.ReadAllText(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return 0;
         }
+        catch (UnauthorizedAccessException) when (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+            return 0;
+        }
+        // Not a number (damaged by hand or by a tool): as no fence; the claimant's token, which its grain's
+        // version-checked state vouches for, is written over it. Checkpoints are still verified by their checksum.
+        return long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var fence) ? fence : 0;
     }
 
     private static void WriteFence(string path, long fence)

@@ -44,4 +44,10 @@ public static class HpoMetrics
 
     /// <summary>Running trials an experiment found without a live run and started again (silo lost, restart).</summary>
     public static readonly Counter<long> TrialsRecovered = Meter.CreateCounter<long>("hpo.trials.recovered", description: "Trials re-driven by the experiment's reconcile loop");
+
+    /// <summary>Threads of runs abandoned because they ignored cancellation past the grace period, still running user code.</summary>
+    public static readonly UpDownCounter<long> AbandonedThreads = Meter.CreateUpDownCounter<long>("hpo.trials.abandoned_threads", description: "Abandoned runs' threads still in user code");
+
+    /// <summary>Lasting storage faults (disk full, read-only, permission) that halted an experiment.</summary>
+    public static readonly Counter<long> StorageHalts = Meter.CreateCounter<long>("hpo.experiment.storage_halts", description: "Experiments halted by a lasting storage fault");
 }

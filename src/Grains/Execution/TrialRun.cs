@@ -32,6 +32,9 @@ internal sealed class TrialRun
     private readonly HashSet<int> _rungLevels;
     private readonly long _createdAt = Stopwatch.GetTimestamp();
     private int _retrained;
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private WorkerPool? _pool;
+    private volatile Thread? _thread;
 
     public TrialRun(
         ITrialGrain self, TrialPlan plan, int runId, int resumeFrom, CheckpointRef? checkpoint, int milestone,
@@ -75,7 +78,57 @@ internal sealed class TrialRun
     /// <summary>Set when the activation is going away: the run must not call its grain again.</summary>
     public bool Detached { get; private set; }
 
-    public void Start(WorkerPool pool) => Completion = pool.Run(Execute);
+    public void Start(WorkerPool pool)
+    {
+        _pool = pool;
+        Completion = pool.Run(Execute, thread => _thread = thread);
+    }
+
+    /// <summary>Completes when the epoch loop has exited (also for an abandoned run, whenever its code returns).</summary>
+    public Task Exited => _exited.Task;
+
+    /// <summary>True once <see cref="Abandon"/> gave up on this run.</summary>
+    public bool Abandoned { get; private set; }
+
+    /// <summary>
+    /// The run did not honour cancellation within the grace period: never call the grain again, and give its worker
+    /// slot a new thread. The old thread is left to its code (it cannot be killed in .NET) and counted until it returns.
+    /// </summary>
+    public void Abandon()
+    {
+        Detached = true;
+        Abandoned = true;
+        _cancel.Cancel();
+        if (_thread is { } thread)
+        {
+            _pool?.Abandon(thread);
+        }
+    }
+
+    /// <summary>
+    /// A call from the run's thread to its trial grain, retried with backoff while it fails for a transient reason
+    /// (silo or storage unreachable, timeout) and the run is neither cancelled nor detached. Still failing after
+    /// <see cref="TransientRetry.Budget"/>: thrown, and the run ends without a verdict (see the catch in Execute).
+    /// </summary>
+    private T CallGrain<T>(Func<Task<T>> call)
+    {
+        var deadline = DateTime.UtcNow + TransientRetry.Budget;
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                return call().GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (FailureClassifier.Classify(e) == FailureClass.Transient && !Detached
+                                      && !_cancel.IsCancellationRequested && DateTime.UtcNow < deadline)
+            {
+                _logger.LogWarning("Trial {TrialId}: run {RunId} could not reach its grain ({Error}); retrying in {Delay} ms", _plan.TrialId, RunId, e.GetType().Name, delay.TotalMilliseconds);
+                _cancel.Token.WaitHandle.WaitOne(delay);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
+            }
+        }
+    }
 
     /// <summary>Cancel within one batch. <paramref name="detach"/>: the grain is deactivating, do not report back.</summary>
     public void Cancel(bool detach)
@@ -103,7 +156,7 @@ internal sealed class TrialRun
                 // From here on no older run of this trial (a stale activation) can write a checkpoint.
                 _store.ClaimFence(CheckpointScope.Of(_plan), _plan.TrialId, _fence);
             }
-            trainable = _factory.Create();
+            trainable = TrainableFaultException.Create(_factory);
             int start = 1;
             Stream? checkpoint = null;
             string? problem = null;
@@ -125,37 +178,40 @@ internal sealed class TrialRun
                 start = _checkpoint!.Epoch + 1;
                 try
                 {
-                    trainable.Setup(Context(start));
+                    var loading = trainable;
+                    TrainableFaultException.Guard("Setup", () => loading.Setup(Context(start)));
                     using (checkpoint)
                     {
-                        trainable.LoadCheckpoint(checkpoint);
+                        TrainableFaultException.Guard("LoadCheckpoint", () => loading.LoadCheckpoint(checkpoint));
                     }
                     ready = true;
                 }
-                catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+                catch (TrainableFaultException e) when (e.InnerException is InvalidDataException or EndOfStreamException)
                 {
                     // Intact bytes the trainable cannot read (another version, another architecture): as corrupt.
-                    problem = $"checkpoint {_checkpoint.Uri} cannot be loaded ({e.Message})";
+                    problem = $"checkpoint {_checkpoint.Uri} cannot be loaded ({e.InnerException.Message})";
                     trainable.Dispose();
-                    trainable = _factory.Create();
+                    trainable = TrainableFaultException.Create(_factory);
                     start = 1;
                 }
             }
             if (start == 1 && _resumeFrom > 0)
             {
                 // Missing or corrupt checkpoint: retrain from scratch; the grain logs and counts it, and does not
-                // record the reports up to resume_from again (seed 000).
+                // record the reports up to resume_from again (docs/architecture.md, "A trial's life").
                 retrained = _resumeFrom;
                 Volatile.Write(ref _retrained, retrained);
                 if (Detached)
                 {
                     return;
                 }
-                Call(() => _self.OnCheckpointLost(RunId, _resumeFrom, problem ?? "the checkpoint could not be read"));
+                var lost = problem ?? "the checkpoint could not be read";
+                CallGrain(async () => { await _self.OnCheckpointLost(RunId, _resumeFrom, lost); return 0; });
             }
             if (!ready)
             {
-                trainable.Setup(Context(start));
+                var fresh = trainable;
+                TrainableFaultException.Guard("Setup", () => fresh.Setup(Context(start)));
             }
 
             if (_resumeFrom > 0)
@@ -178,15 +234,17 @@ internal sealed class TrialRun
                     return;
                 }
                 long epochStarted = Stopwatch.GetTimestamp();
-                var metrics = trainable.TrainEpoch(epoch, token);
+                var training = trainable;
+                int current = epoch;
+                var metrics = TrainableFaultException.Guard($"TrainEpoch({epoch})", () => training.TrainEpoch(current, token));
                 if (!metrics.TryGetValue(_plan.Metric, out var value))
                 {
-                    throw new InvalidOperationException(
+                    throw new TrainableFaultException(
                         $"The trainable '{_plan.Trainable}' reported no '{_plan.Metric}' at epoch {epoch} (it reported: {string.Join(", ", metrics.Keys)}). Set the spec's metric to one of those.");
                 }
                 if (!double.IsFinite(value))
                 {
-                    throw new InvalidOperationException($"The trainable reported {_plan.Metric} = {value} at epoch {epoch}.");
+                    throw new TrainableFaultException($"The trainable reported {_plan.Metric} = {value} at epoch {epoch}.");
                 }
                 if ((_plan.CheckpointEveryEpoch || _checkpointEpochs.Contains(epoch)) && epoch >= start)
                 {
@@ -207,7 +265,9 @@ internal sealed class TrialRun
                         return;
                     }
                     long sent = Stopwatch.GetTimestamp();
-                    var decision = Call(() => _self.OnEpochs(RunId, [.. pending], written));
+                    var batch = pending.ToArray();
+                    var checkpointed = written;
+                    var decision = CallGrain(() => _self.OnEpochs(RunId, batch, checkpointed));
                     if (_rungLevels.Contains(epoch))
                     {
                         HpoMetrics.DecisionLatency.Record(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
@@ -228,15 +288,6 @@ internal sealed class TrialRun
         {
             error = null;
         }
-        catch (LostContactException e)
-        {
-            // The grain call timed out or its connection broke (a slow or cut link): infrastructure, not the
-            // trial's fault, so not a failure. The run ends; the trial stays Running and resumes from its last
-            // checkpoint when the experiment next reconciles it (docs/cluster.md, fault tolerance).
-            outcome = "lost contact";
-            _logger.LogWarning("Trial {TrialId}: run {RunId} lost contact with its trial grain ({Message}); it ends, the trial resumes from its last checkpoint",
-                _plan.TrialId, RunId, e.InnerException?.Message);
-        }
         catch (StaleCheckpointWriteException e)
         {
             // A newer run of this trial owns it (its activation persisted a higher fence): stop without writing state.
@@ -244,17 +295,50 @@ internal sealed class TrialRun
             outcome = "stale";
             _logger.LogWarning("Trial {TrialId}: stale run {RunId} stops without writing ({Message})", _plan.TrialId, RunId, e.Message);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is TrainableFaultException || FailureClassifier.Classify(e) == FailureClass.Trainable)
         {
+            // The trainable's fault (or a bug of ours, which cannot be told apart): fails this trial only.
             error = e.Message;
             outcome = "failed";
             _logger.LogWarning(e, "Trial {TrialId} failed in run {RunId}", _plan.TrialId, RunId);
         }
+        catch (Exception e) when (FailureClassifier.LastingCause(e) is { } cause)
+        {
+            // Disk full, read-only, permission: the experiment halts; the trial keeps its last persisted state.
+            _logger.LogError("Trial {TrialId}: run {RunId} ends on a storage fault: {Cause}", _plan.TrialId, RunId, cause);
+            if (!Detached)
+            {
+                Detached = true;
+                try
+                {
+                    _self.OnRunFault(RunId, cause).GetAwaiter().GetResult();
+                }
+                catch (Exception report)
+                {
+                    _logger.LogWarning("Trial {TrialId}: could not report the storage fault ({Error})", _plan.TrialId, report.Message);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            // Transient and still failing after the retries: end the run without a verdict. The trial stays Running
+            // in its persisted state and the experiment's reconcile loop re-drives it from its last checkpoint.
+            outcome = "lost contact";
+            _logger.LogWarning("Trial {TrialId}: run {RunId} ends on a transient fault ({Error}); the experiment re-drives it", _plan.TrialId, RunId, e.Message);
+        }
         finally
         {
-            trainable?.Dispose();
+            try
+            {
+                trainable?.Dispose();
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning("Trial {TrialId}: the trainable's Dispose threw {Error}", _plan.TrialId, e.Message);
+            }
             HpoMetrics.TrialsRunning.Add(-1);
             _logger.LogInformation("Trial {TrialId} run {RunId} ends on {Silo}: {Outcome}{Detached}", _plan.TrialId, RunId, _silo, outcome, Detached ? " (detached)" : "");
+            _exited.TrySetResult();
         }
 
         if (!Detached)
@@ -281,37 +365,10 @@ internal sealed class TrialRun
             _plan.TrialId, RunId, finished, written?.Uri ?? "(unchanged)");
         if ((pending.Count > 0 || written is not null) && !Detached)
         {
-            Call(() => _self.OnEpochs(RunId, [.. pending], written));
+            CallGrain(() => _self.OnEpochs(RunId, [.. pending], written));
         }
         HpoMetrics.TrialsDrained.Add(1);
     }
-
-    /// <summary>A call from the run to its grain; a timeout or broken connection becomes <see cref="LostContactException"/>.</summary>
-    private static void Call(Func<Task> call)
-    {
-        try
-        {
-            call().GetAwaiter().GetResult();
-        }
-        catch (Exception e) when (TransientRetry.IsTransient(e))
-        {
-            throw new LostContactException(e);
-        }
-    }
-
-    private static T Call<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return call().GetAwaiter().GetResult();
-        }
-        catch (Exception e) when (TransientRetry.IsTransient(e))
-        {
-            throw new LostContactException(e);
-        }
-    }
-
-    private sealed class LostContactException(Exception inner) : Exception(inner.Message, inner);
 
     private TrialContext Context(int start) => new(
         _plan.TrialId, Config(), start, _milestone,

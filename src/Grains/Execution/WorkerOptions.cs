@@ -15,6 +15,9 @@ public sealed class WorkerOptions
     /// <summary>Reports are sent to the trial grain at decision epochs and checkpoint epochs, or after this long at the latest.</summary>
     public TimeSpan ReportFlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How long a cancelled run may take to stop before it is abandoned (slot freed, trial failed, thread left behind).</summary>
+    public TimeSpan CancelGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Graceful shutdown / time limit switch shared by this silo's runs.</summary>
     public TrainingDrain Drain { get; } = new();
 

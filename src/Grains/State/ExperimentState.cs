@@ -4,7 +4,7 @@ namespace OrleansHpo.Grains.State;
 
 /// <summary>An experiment's persisted state. Paused trials are not listed: their rungs and their own state hold them.</summary>
 [GenerateSerializer, Alias("hpo.ExperimentState")]
-public sealed class ExperimentState
+public sealed class ExperimentState : ISchedulerBook
 {
     [Id(0)] public string? SpecJson { get; set; }
     [Id(1)] public string ResultsDir { get; set; } = "";
@@ -32,24 +32,12 @@ public sealed class ExperimentState
     [Id(21)] public DateTime CreatedUtc { get; set; }
     [Id(22)] public bool SearcherExhausted { get; set; }
     [Id(23)] public int NextSyncInstance { get; set; }
-    /// <summary>Checkpoint budget and disk accounting (issue 5).</summary>
+    /// <summary>Checkpoint budget and disk accounting (docs/architecture.md, "Checkpoint budget").</summary>
     [Id(40)] public CheckpointAccountingState Checkpoints { get; set; } = new();
     /// <summary>Runs that retrained from scratch (checkpoint missing or corrupt): metadata num_retrained_from_scratch.</summary>
     [Id(24)] public int RetrainedFromScratch { get; set; }
+    /// <summary>Runs abandoned because they ignored cancellation past the grace period (their trials are failed).</summary>
+    [Id(25)] public int AbandonedRuns { get; set; }
     /// <summary>The experiment ended because someone asked it to (RequestStop), not by a stop criterion: resume reopens it.</summary>
     [Id(60)] public bool StoppedOnRequest { get; set; }
-}
-
-/// <summary>A trial in a worker slot: its run id, the epoch it trains to and its bracket.</summary>
-[GenerateSerializer, Alias("hpo.RunningTrial")]
-public sealed record RunningTrial([property: Id(0)] int RunId, [property: Id(1)] int Milestone, [property: Id(2)] int Bracket);
-
-/// <summary>One instance of a synchronous bracket: how many new trials it started and promotions per rung.</summary>
-[GenerateSerializer, Alias("hpo.SyncBracketInstance")]
-public sealed class SyncBracketInstance
-{
-    [Id(0)] public int Instance { get; set; }
-    [Id(1)] public int BracketIndex { get; set; }
-    [Id(2)] public int NewStarted { get; set; }
-    [Id(3)] public int[] Promoted { get; set; } = [];
 }

@@ -194,7 +194,9 @@ public sealed class FailureModelTests
         File.WriteAllText(spec, File.ReadAllText(Spec(dir, "failing", 6, 0)).Replace("\"epochs\": 9,", "\"epochs\": 9, \"fail_at_epoch\": 1,", StringComparison.Ordinal));
         var (code, output, error) = await HpoProcess.RunAsync(Long, "run", spec, "--results-dir", dir, "--json");
         Assert.True(code == 1, $"exit {code}\n{output}\n{error}");
-        Assert.Contains("all 6 trials failed; most common reason (6 of 6): synthetic failure at epoch 1 (fail_at_epoch)", error);
+        // The reason is the trial's error as failures-runtime words it ("TrainEpoch(1) threw ...: message").
+        Assert.Contains("all 6 trials failed; most common reason (6 of 6): ", error);
+        Assert.Contains("synthetic failure at epoch 1 (fail_at_epoch)", error);
         // stdout is the command's output only: with --json, every line is one JSON object (the failure warnings are logs, on stderr).
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(lines);

@@ -51,7 +51,7 @@ public sealed class CheckpointBudgetOnClusterTests
         Assert.True(removed > 0, "the budget removed nothing");
         // Checked by the experiment after every event it handled: paused trials with files on disk.
         Assert.InRange(pausedHighWater, 1, MaxCheckpoints);
-        Assert.True((long)metadata["checkpoint_disk_samples"]! > status.Started);
+        Assert.True((long)metadata["checkpoint_disk_samples"]! >= 1); // measured off the turn, at most once a second, and at the end
         Assert.True((long)metadata["checkpoint_high_water_bytes"]! >= 16 * 1024);
 
         var trials = await cluster.TrialsAsync(name, status.Started);

@@ -1,4 +1,4 @@
-namespace OrleansHpo.Grains.Interfaces.Contracts;
+namespace OrleansHpo.Core.Scheduling;
 
 /// <summary>Grain keys: trials are "experiment/trialId", rungs "experiment/bracket/level".</summary>
 public static class RungKeys

@@ -1,7 +1,6 @@
-namespace OrleansHpo.Grains.Interfaces.Contracts;
+namespace OrleansHpo.Core.Scheduling;
 
 /// <summary>Where an experiment is in its life.</summary>
-[GenerateSerializer, Alias("hpo.ExperimentPhase")]
 public enum ExperimentPhase
 {
     NotStarted = 0,

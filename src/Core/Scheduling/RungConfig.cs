@@ -1,8 +1,11 @@
 using OrleansHpo.Core.Spec;
 
-namespace OrleansHpo.Grains.Interfaces.Contracts;
+namespace OrleansHpo.Core.Scheduling;
 
-/// <summary>Everything a rung grain needs to decide; sent with each call so a rung never reads the spec.</summary>
+/// <summary>
+/// One rung of an experiment's layout: everything a rung needs to decide, sent with each call so a rung never reads
+/// the spec (the grains carry it through <c>RungConfigSurrogate</c>).
+/// </summary>
 /// <param name="Experiment">Experiment name.</param>
 /// <param name="Bracket">Bracket (asynchronous) or bracket instance (synchronous).</param>
 /// <param name="Level">The rung's resource level.</param>
@@ -12,17 +15,16 @@ namespace OrleansHpo.Grains.Interfaces.Contracts;
 /// <param name="Quantile">Promotion quantile r_j / r_(j+1) (asynchronous kinds).</param>
 /// <param name="Capacity">Trials the rung holds (synchronous).</param>
 /// <param name="NumPromote">Trials promoted once full (synchronous).</param>
-[GenerateSerializer, Immutable, Alias("hpo.RungConfig")]
 public sealed record RungConfig(
-    [property: Id(0)] string Experiment,
-    [property: Id(1)] int Bracket,
-    [property: Id(2)] int Level,
-    [property: Id(3)] int NextMilestone,
-    [property: Id(4)] RungKind Kind,
-    [property: Id(5)] Mode Mode,
-    [property: Id(6)] double Quantile,
-    [property: Id(7)] int Capacity,
-    [property: Id(8)] int NumPromote)
+    string Experiment,
+    int Bracket,
+    int Level,
+    int NextMilestone,
+    RungKind Kind,
+    Mode Mode,
+    double Quantile,
+    int Capacity,
+    int NumPromote)
 {
     /// <summary>The rung grain's key: one grain per (experiment, bracket, level).</summary>
     public string GrainKey => RungKeys.Of(Experiment, Bracket, Level);

@@ -1,7 +1,6 @@
-namespace OrleansHpo.Grains.Interfaces.Contracts;
+namespace OrleansHpo.Core.Scheduling;
 
 /// <summary>How a rung decides: asynchronous stopping, asynchronous promotion, or synchronous (fill, then promote the top).</summary>
-[GenerateSerializer, Alias("hpo.RungKind")]
 public enum RungKind
 {
     Stopping = 0,

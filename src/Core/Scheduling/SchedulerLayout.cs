@@ -1,9 +1,7 @@
-using OrleansHpo.Core.Scheduling;
+using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Spec;
-using OrleansHpo.Grains.Interfaces.Contracts;
-using OrleansHpo.Grains.State;
 
-namespace OrleansHpo.Grains;
+namespace OrleansHpo.Core.Scheduling;
 
 /// <summary>
 /// The rung layout an experiment's scheduler implies: which brackets exist, the rung configs of each, where a new
@@ -39,6 +37,7 @@ public sealed class SchedulerLayout
                 Kind = scheduler.Variant == SchedulerVariant.Promotion ? RungKind.Promotion : RungKind.Stopping;
                 _sampler = new HyperbandBracketSampler(_levels, MaxT, scheduler.Type == SchedulerType.Asha ? 1 : scheduler.Brackets);
                 NumBrackets = _sampler.NumBrackets;
+                SharedRungs = !scheduler.RungSystemPerBracket;
                 break;
             case SchedulerType.SyncSh:
             case SchedulerType.SyncHyperband:
@@ -56,10 +55,17 @@ public sealed class SchedulerLayout
 
     public int NumBrackets { get; }
 
+    /// <summary>
+    /// Asynchronous Hyperband with one rung system for all brackets (Syne Tune's <c>rung_system_per_bracket = false</c>,
+    /// its default, hyperband.py): every config competes with every other at a level, and a config's bracket only sets
+    /// its first milestone. False: each bracket has its own rungs.
+    /// </summary>
+    public bool SharedRungs { get; }
+
     public int MaxT { get; }
 
     /// <summary>Seed of a trial's own RNGs, from the experiment seed and trial id.</summary>
-    public static int TrialSeed(int seed, int trialId) => (int)(Mix((ulong)(uint)seed << 32 | (uint)trialId) & 0x7FFFFFFF);
+    public static int TrialSeed(int seed, int trialId) => (int)(SplitMix64.Mix((ulong)(uint)seed << 32 | (uint)trialId) & 0x7FFFFFFF);
 
     /// <summary>Bracket of a new trial: 0 for ASHA, else sampled (deterministically per trial id) as Syne Tune's Hyperband does.</summary>
     public int BracketForTrial(int trialId)
@@ -68,7 +74,7 @@ public sealed class SchedulerLayout
         {
             return 0;
         }
-        double u = (Mix(((ulong)(uint)_spec.Searcher.Seed << 32 | (uint)trialId) ^ 0xB5AD4ECEDA1CE2A9UL) >> 11) * (1.0 / (1UL << 53));
+        double u = SplitMix64.ToUnit(SplitMix64.Mix(((ulong)(uint)_spec.Searcher.Seed << 32 | (uint)trialId) ^ 0xB5AD4ECEDA1CE2A9UL));
         return _sampler.Sample(u);
     }
 
@@ -83,7 +89,8 @@ public sealed class SchedulerLayout
         rungs = new RungConfig[levels.Count];
         for (int i = 0; i < levels.Count; i++)
         {
-            rungs[i] = new RungConfig(_spec.Name, bracket, levels[i], RungLevels.NextMilestone(levels, levels[i], MaxT), Kind, _spec.Mode,
+            // Shared rungs: bracket s's rung at a level is the one rung of that level (rung system 0).
+            rungs[i] = new RungConfig(_spec.Name, SharedRungs ? 0 : bracket, levels[i], RungLevels.NextMilestone(levels, levels[i], MaxT), Kind, _spec.Mode,
                 RungLevels.Quantile(levels, i, MaxT), 0, 0);
         }
         _asyncRungs[bracket] = rungs;
@@ -113,19 +120,10 @@ public sealed class SchedulerLayout
         Kind != RungKind.Stopping && rungs.Count > 0 ? rungs[0].Level : MaxT;
 
     /// <summary>The rung configs of a trial's bracket (an instance id for synchronous schedulers).</summary>
-    public RungConfig[] RungsOfBracket(int bracket, IReadOnlyList<SyncBracketInstance> instances) =>
+    public RungConfig[] RungsOfBracket(int bracket) =>
         IsSynchronous ? SyncRungs(bracket, SyncBracketIndexOfInstance(bracket)) : AsyncRungs(bracket);
 
     /// <summary>The synchronous rung a trial heading to <paramref name="milestone"/> would have landed in.</summary>
     public RungConfig? RungBoundFor(int instance, int milestone) =>
         SyncRungs(instance, SyncBracketIndexOfInstance(instance)).FirstOrDefault(r => r.Level == milestone);
-
-    private static ulong Mix(ulong x)
-    {
-        // SplitMix64 finalizer: a stable hash, unlike string.GetHashCode.
-        x += 0x9E3779B97F4A7C15UL;
-        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-        return x ^ (x >> 31);
-    }
 }

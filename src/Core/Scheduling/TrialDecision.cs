@@ -1,7 +1,6 @@
-namespace OrleansHpo.Grains.Interfaces.Contracts;
+namespace OrleansHpo.Core.Scheduling;
 
 /// <summary>What a trial does after a report (Syne Tune's st_decision).</summary>
-[GenerateSerializer, Alias("hpo.TrialDecision")]
 public enum TrialDecision
 {
     Continue = 0,

@@ -1,7 +1,6 @@
-namespace OrleansHpo.Grains.Interfaces.Contracts;
+namespace OrleansHpo.Core.Scheduling;
 
 /// <summary>Lifecycle of a trial. Paused is never Completed (Syne Tune bug #445).</summary>
-[GenerateSerializer, Alias("hpo.TrialStatus")]
 public enum TrialStatus
 {
     New = 0,
