@@ -84,6 +84,7 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
             Trainables = [.. settings.Trainables],
             Device = settings.Device,
             IntraOpThreads = settings.IntraOpThreads,
+            CancelGraceSeconds = settings.CancelGraceSeconds,
         }, verbose ? LogLevel.Information : LogLevel.Warning);
         return new GrainHost(silo.GrainFactory, remote: false, silo.DisposeAsync);
     }
