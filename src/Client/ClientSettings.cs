@@ -19,6 +19,9 @@ public sealed class ClientSettings
     /// <summary>TorchSharp intra-op threads per trial; 0 = cores / worker slots.</summary>
     public int IntraOpThreads { get; set; }
 
+    /// <summary>Seconds a cancelled run may take to stop before it is abandoned (<c>HPO_Hpo__CancelGraceSeconds</c>).</summary>
+    public double CancelGraceSeconds { get; set; } = 30;
+
     /// <summary>Reads the settings files and environment; relative trainable paths are taken from the file's folder.</summary>
     public static ClientSettings Load()
     {
@@ -35,13 +38,15 @@ public sealed class ClientSettings
             settings.Trainables.AddRange(fromFile.Trainables.Select(t => Path.GetFullPath(t, folder)));
             settings.Device = fromFile.Device;
             settings.IntraOpThreads = fromFile.IntraOpThreads;
+            settings.CancelGraceSeconds = fromFile.CancelGraceSeconds;
         }
         var environment = new ConfigurationBuilder().AddEnvironmentVariables("HPO_").Build().GetSection("Hpo");
-        var fromEnvironment = new ClientSettings { Device = settings.Device, IntraOpThreads = settings.IntraOpThreads };
+        var fromEnvironment = new ClientSettings { Device = settings.Device, IntraOpThreads = settings.IntraOpThreads, CancelGraceSeconds = settings.CancelGraceSeconds };
         environment.Bind(fromEnvironment);
         settings.Trainables.AddRange(fromEnvironment.Trainables);
         settings.Device = fromEnvironment.Device;
         settings.IntraOpThreads = fromEnvironment.IntraOpThreads;
+        settings.CancelGraceSeconds = fromEnvironment.CancelGraceSeconds;
         return settings;
     }
 
@@ -51,5 +56,6 @@ public sealed class ClientSettings
         Trainables = [.. Trainables, .. trainables],
         Device = string.IsNullOrWhiteSpace(device) ? Device : device,
         IntraOpThreads = intraOpThreads ?? IntraOpThreads,
+        CancelGraceSeconds = CancelGraceSeconds,
     };
 }

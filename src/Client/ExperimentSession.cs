@@ -217,6 +217,7 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
             Trainables = [.. settings.Trainables],
             Device = settings.Device,
             IntraOpThreads = settings.IntraOpThreads,
+            CancelGraceSeconds = settings.CancelGraceSeconds,
         }, verbose ? LogLevel.Information : LogLevel.Warning);
         return new GrainHost(silo.GrainFactory, remote: false, silo.DisposeAsync, silo.Services);
     }

@@ -36,6 +36,7 @@ public static class ClusterSiloHost
         ["--slots"] = "Cluster:WorkerSlots",
         ["--device"] = "Cluster:Device",
         ["--intra-op-threads"] = "Cluster:IntraOpThreads",
+        ["--cancel-grace"] = "Cluster:CancelGraceSeconds",
         ["--trainables"] = "Cluster:Trainables",
         ["--time-limit"] = "Cluster:TimeLimit",
         ["--time-limit-leeway"] = "Cluster:TimeLimitLeeway",
@@ -309,6 +310,7 @@ public static class ClusterSiloHost
             WorkerSlots = options.WorkerSlots,
             Device = options.Device,
             IntraOpThreads = options.IntraOpThreads,
+            CancelGraceSeconds = options.CancelGraceSeconds,
             Trainables = options.Trainables is { } t ? [.. t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : [],
         });
         silo.UseHpoStore(options); // after AddOrleansHpo: on Azure it replaces the checkpoint store

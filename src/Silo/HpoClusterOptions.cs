@@ -42,6 +42,9 @@ public sealed class HpoClusterOptions
     /// <summary>Intra-op threads per trial; 0 = cores / slots.</summary>
     public int IntraOpThreads { get; set; }
 
+    /// <summary>Seconds a cancelled run may take to stop before it is abandoned (docs/architecture.md, "Failures").</summary>
+    public double CancelGraceSeconds { get; set; } = 30;
+
     /// <summary>Extra trainable class libraries (.dll), comma separated on the command line.</summary>
     public string? Trainables { get; set; }
 

@@ -25,6 +25,10 @@ public sealed class HpoSiloOptions
     /// <summary>Intra-op threads per trial; 0 = cores / slots.</summary>
     public int IntraOpThreads { get; set; }
 
+    /// <summary>Seconds a cancelled run may take to stop before it is abandoned: its slot freed, its trial failed
+    /// ("abandoned: did not stop within Ns"), its thread left behind and counted (docs/architecture.md, "Failures").</summary>
+    public double CancelGraceSeconds { get; set; } = 30;
+
     /// <summary>Class libraries with extra trainables (each public ITrainableFactory with a parameterless constructor is registered).</summary>
     public List<string> Trainables { get; set; } = [];
 

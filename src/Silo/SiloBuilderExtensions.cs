@@ -32,6 +32,7 @@ public static class SiloBuilderExtensions
             Slots = options.WorkerSlots,
             Device = options.Device,
             IntraOpThreads = options.IntraOpThreads,
+            CancelGrace = TimeSpan.FromSeconds(Math.Max(0.1, options.CancelGraceSeconds)),
         };
         services.AddSingleton(workerOptions);
         services.AddSingleton<WorkerPool>();

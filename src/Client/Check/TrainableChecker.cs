@@ -62,6 +62,7 @@ public static class TrainableChecker
             WorkerSlots = 1,
             Device = options.Device,
             IntraOpThreads = options.IntraOpThreads,
+            CancelGraceSeconds = Math.Min(30, options.RunTimeout.TotalSeconds),
             Trainables = [.. options.TrainableAssemblies],
             AdditionalTrainables = [.. options.AdditionalTrainables],
         }));
@@ -73,20 +74,25 @@ public static class TrainableChecker
             var run = new Runner(cluster, trainable, config, metric, options, root, cancellationToken);
             progress?.WriteLine($"checking '{trainable}' on {options.Silos} silos: {options.Epochs} epochs, pause after epoch {options.PauseAt}, metric {metric}");
 
-            var straight = await run.Uninterrupted();
-            results.Add(ReportsEveryEpoch(straight, options.Epochs, metric));
+            TrialSnapshot? straight = null;
+            results.Add(await WithTimeout("reports every epoch", async () =>
+            {
+                straight = await run.Uninterrupted();
+                return ReportsEveryEpoch(straight, options.Epochs, metric);
+            }));
             progress?.WriteLine(results[^1]);
-            if (straight.Status != TrialStatus.Completed)
+            if (straight?.Status != TrialStatus.Completed)
             {
                 return results; // nothing to compare the other runs with
             }
-            results.Add(await run.PauseAndResume(straight));
+            var reference = straight;
+            results.Add(await WithTimeout("pause + resume on another silo reproduces the uninterrupted run", () => run.PauseAndResume(reference)));
             progress?.WriteLine(results[^1]);
-            results.Add(await run.LostCheckpoint(straight, corrupt: false));
+            results.Add(await WithTimeout("missing checkpoint falls back to training from scratch", () => run.LostCheckpoint(reference, corrupt: false)));
             progress?.WriteLine(results[^1]);
-            results.Add(await run.LostCheckpoint(straight, corrupt: true));
+            results.Add(await WithTimeout("corrupt checkpoint falls back to training from scratch", () => run.LostCheckpoint(reference, corrupt: true)));
             progress?.WriteLine(results[^1]);
-            results.Add(await run.Cancellation(straight));
+            results.Add(await WithTimeout("stop is honoured within one batch", () => run.Cancellation(reference)));
             progress?.WriteLine(results[^1]);
             return results;
         }
@@ -100,6 +106,22 @@ public static class TrainableChecker
             catch (IOException)
             {
             }
+        }
+    }
+
+    /// <summary>
+    /// One property with its time limit (<see cref="CheckOptions.RunTimeout"/> per run): a trainable that hangs (a
+    /// blocking call, an epoch that ignores its cancellation token) fails the property instead of hanging the check.
+    /// </summary>
+    private static async Task<CheckResult> WithTimeout(string property, Func<Task<CheckResult>> check)
+    {
+        try
+        {
+            return await check();
+        }
+        catch (TimeoutException e)
+        {
+            return new(property, false, $"hang: {e.Message.Replace("check: ", "", StringComparison.Ordinal)}; an epoch that blocks or ignores its cancellation token is abandoned by a run after the grace period and its trial fails");
         }
     }
 
@@ -253,9 +275,13 @@ public static class TrainableChecker
             await trial.Stop("hpo check");
             var done = await WaitFor(trial, s => s.Status is not TrialStatus.Running, "the stop");
             double stopSeconds = clock.Elapsed.TotalSeconds;
+            if (done.Status == TrialStatus.Completed && done.LastEpoch >= long_)
+            {
+                return new(property, true, $"all {long_} epochs finished before the stop request reached the run (epochs too short to tell; check with more data or a delay)");
+            }
             if (done.Status != TrialStatus.Stopped)
             {
-                return new(property, false, $"the trial ended {done.Status} instead of Stopped: {done.Error}");
+                return new(property, false, $"the trial ended {done.Status} after epoch {done.LastEpoch} of {long_} instead of Stopped" + (string.IsNullOrEmpty(done.Error) ? "" : $": {done.Error}"));
             }
             string timing = $"stopped {stopSeconds * 1000:F0} ms after the request; an epoch takes {epochSeconds * 1000:F0} ms";
             if (epochSeconds < 0.2)
@@ -344,7 +370,17 @@ public static class TrainableChecker
                 }
                 if (DateTime.UtcNow > deadline)
                 {
-                    throw new TimeoutException($"check: {what} did not finish within {options.RunTimeout} (status {snapshot.Status}, epoch {snapshot.LastEpoch})");
+                    // Stop it, so the silo's grace period abandons a run that ignores cancellation and frees its slot.
+                    await trial.Stop("hpo check: time limit");
+                    var abandonBy = DateTime.UtcNow + TimeSpan.FromSeconds(Math.Min(30, options.RunTimeout.TotalSeconds) + 10);
+                    var after = snapshot;
+                    while (after.Status == TrialStatus.Running && DateTime.UtcNow < abandonBy)
+                    {
+                        await Task.Delay(Poll, cancellationToken);
+                        after = await trial.GetSnapshot();
+                    }
+                    throw new TimeoutException($"check: {what} did not finish within {options.RunTimeout.TotalSeconds:0.#} s (it was at epoch {snapshot.LastEpoch}" +
+                        (after.Status == TrialStatus.Failed ? $"; then {after.Error})" : ")"));
                 }
                 await Task.Delay(Poll, cancellationToken);
             }

@@ -18,9 +18,10 @@ public static class CheckCommand
         var trainables = new Option<string[]>("--trainables") { Description = "Class library (.dll) with your own trainables; repeatable" };
         var device = new Option<string?>("--device") { Description = "Training device: auto, cpu, cuda, cuda:N" };
         var threads = new Option<int?>("--intra-op-threads") { Description = "TorchSharp intra-op threads per trial" };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds each run of a check may take before it counts as a hang", DefaultValueFactory = _ => 600 };
         var command = new Command("check", "Check that a trainable reports every epoch, resumes exactly on another silo, survives a lost checkpoint and stops within a batch")
         {
-            trainable, set, epochs, pauseAt, metric, seed, trainables, device, threads,
+            trainable, set, epochs, pauseAt, metric, seed, trainables, device, threads, timeout,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -36,6 +37,7 @@ public static class CheckCommand
                     Device = settings.Device,
                     IntraOpThreads = settings.IntraOpThreads,
                     TrainableAssemblies = settings.Trainables,
+                    RunTimeout = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))),
                 };
                 var results = await TrainableChecker.RunAsync(parse.GetValue(trainable)!, ParseConfig(parse.GetValue(set) ?? []), options, output, ct);
                 int failed = results.Count(r => !r.Passed);
