@@ -92,6 +92,8 @@ public sealed class SearchHistory
 
     public double[] Encoded(int trialId) => _trials[trialId].X;
 
+    public IReadOnlyDictionary<string, object> Config(int trialId) => _trials[trialId].Config;
+
     public bool TryGetTrial(int trialId, out bool paused, out bool ended, out int highestResource)
     {
         if (_trials.TryGetValue(trialId, out var t))
