@@ -1,3 +1,4 @@
+using OrleansHpo.Core.Search;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,10 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
     public async Task<int> RunAsync(string specPath, IReadOnlyList<string> overrides, string resultsRoot, bool overwrite, CancellationToken cancellationToken)
     {
         var spec = SpecLoader.Load(specPath, overrides, Registry);
+        if (Cluster is null)
+        {
+            CheckSearcher(spec); // the embedded silo has the same providers; a cluster's silos are checked by the grain
+        }
         var folder = new ResultsFolder(resultsRoot, spec.Name);
         if (folder.Exists)
         {
@@ -54,6 +59,18 @@ public sealed class ExperimentSession(TextWriter output, bool quiet, bool verbos
             await experiment.Start(request);
         }
         return await Follow(experiment, spec, folder, view, cancellationToken, silo.Remote);
+    }
+
+    private void CheckSearcher(ExperimentSpec spec)
+    {
+        try
+        {
+            SearcherFactory.Create(spec, TrainablePlugins.LoadSearcherProviders(settings.Trainables));
+        }
+        catch (SearcherSpecException e)
+        {
+            throw new UserError($"{e.Message} (searcher types other than random and grid come from --trainables libraries)");
+        }
     }
 
     public async Task<int> ResumeAsync(string name, string resultsRoot, CancellationToken cancellationToken)

@@ -16,7 +16,8 @@ public interface IExperimentGrain : IGrainWithStringKey
     /// <summary>Continue after a crash or restart: recover running trials from their checkpoints and refill slots.</summary>
     Task<ExperimentStatus> Resume();
 
-    /// <summary>Current progress.</summary>
+    /// <summary>Current progress. Interleaves with other calls: it never waits for a searcher's Suggest.</summary>
+    [AlwaysInterleave]
     Task<ExperimentStatus> GetStatus();
 
     /// <summary>Graceful stop: running trials are stopped, their status recorded.</summary>

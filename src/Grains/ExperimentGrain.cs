@@ -23,14 +23,14 @@ public sealed partial class ExperimentGrain(
     [PersistentState("experiment", HpoStorage.Name)] IPersistentState<ExperimentState> state,
     TrainableRegistry registry,
     ICheckpointStore checkpointStore,
+    IEnumerable<ISearcherProvider> searcherProviders,
     ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain, IRemindable
 {
     private ExperimentSpec? _spec;
     private SchedulerLayout? _layout;
-    private ISearcher? _searcher;
+    private SearcherJournal? _searcher;
     private ResultsWriter? _results;
     private ExperimentCheckpoints? _checkpoints;
-    private readonly Dictionary<int, IReadOnlyDictionary<string, object>> _configs = [];
     private readonly Stopwatch _session = new();
     private double _elapsedAtSessionStart;
     private DateTime _sessionStartUtc;
@@ -53,6 +53,8 @@ public sealed partial class ExperimentGrain(
     {
         _results?.Dispose();
         _results = null;
+        _searcher?.Dispose();
+        _searcher = null;
         return Task.CompletedTask;
     }
 
@@ -81,6 +83,7 @@ public sealed partial class ExperimentGrain(
         {
             throw new ArgumentException($"trainable: no trainable is registered as '{spec.Trainable}'; registered: {string.Join(", ", registry.Names)}");
         }
+        SearcherFactory.Create(spec, searcherProviders); // an unknown searcher type or bad option is a spec error, before anything is recorded
         S.SpecJson = spec.SourceJson;
         S.ResultsDir = request.ResultsDir;
         S.Phase = ExperimentPhase.Running;
@@ -168,10 +171,12 @@ public sealed partial class ExperimentGrain(
         }
         _spec = parsed.Spec!;
         _layout = new SchedulerLayout(_spec);
-        _searcher = SearcherFactory.Create(_spec);
         var factory = registry.Get(_spec.Trainable);
         var metrics = factory.MetricNames.Contains(_spec.Metric) ? factory.MetricNames : [_spec.Metric, .. factory.MetricNames];
         Directory.CreateDirectory(S.ResultsDir);
+        // The searcher is rebuilt by replaying its journal (docs/searchers.md): configs are read, never regenerated.
+        _searcher?.Dispose();
+        _searcher = new SearcherJournal(SearcherFactory.Create(_spec, searcherProviders), Path.Combine(S.ResultsDir, SearcherJournal.FileName));
         _results ??= new ResultsWriter(Path.Combine(S.ResultsDir, "results.csv"), _spec.ResourceAttr, metrics, _spec.ConfigSpace.AllNames);
         _checkpoints = new ExperimentCheckpoints(_spec, _layout, S.Checkpoints, new CheckpointScope(Name, Path.Combine(S.ResultsDir, "checkpoints")), checkpointStore,
             GrainFactory, Name, logger);
@@ -293,6 +298,13 @@ public sealed partial class ExperimentGrain(
     {
         S.Running.Remove(trialId);
         RememberLeftSlot(trialId, running.RunId);
+        _searcher!.Status(trialId, outcome switch
+        {
+            TrialStatus.Paused => SearcherTrialStatus.Paused,
+            TrialStatus.Stopped => SearcherTrialStatus.Stopped,
+            TrialStatus.Completed => SearcherTrialStatus.Completed,
+            _ => SearcherTrialStatus.Failed,
+        });
         switch (outcome)
         {
             case TrialStatus.Paused: S.Paused++; break;
@@ -424,6 +436,7 @@ public sealed partial class ExperimentGrain(
                 S.Running[trialId] = new RunningTrial(runId, rung.NextMilestone, rung.Bracket);
                 S.Paused--;
                 S.Promotions++;
+                _searcher!.Status(trialId, SearcherTrialStatus.Resumed);
                 _checkpoints!.OnPromoted(trialId, rung);
                 return true;
             }
@@ -434,13 +447,21 @@ public sealed partial class ExperimentGrain(
     private async Task<bool> StartNew(int bracket, IReadOnlyList<RungConfig> rungs)
     {
         int trialId = S.NextTrialId;
-        var config = _searcher!.Suggest(trialId);
-        if (config is null)
+        var journal = _searcher!;
+        // A suggestion recorded before a crash is used as it is; a new one is computed off the grain scheduler
+        // (a model fit can take a second) while status queries interleave, then recorded before the trial starts.
+        var suggestion = journal.Recorded(trialId);
+        if (suggestion is null)
         {
-            S.SearcherExhausted = true;
-            return false;
+            var pending = journal.Pending();
+            suggestion = await Task.Run(() => journal.Searcher.Suggest(trialId, pending));
+            if (suggestion is null)
+            {
+                S.SearcherExhausted = true;
+                return false;
+            }
+            journal.Started(trialId, suggestion);
         }
-        _configs[trialId] = config;
         S.NextTrialId++;
         S.Started++;
         int runId = ++S.NextRunId;
@@ -472,15 +493,10 @@ public sealed partial class ExperimentGrain(
         KeepFinalCheckpoint = _spec.Checkpoints.DeleteFinished && _spec.Checkpoints.KeepBest > 0,
     };
 
-    private IReadOnlyDictionary<string, object> ConfigOf(int trialId)
-    {
-        if (!_configs.TryGetValue(trialId, out var config))
-        {
-            config = _searcher!.Suggest(trialId) ?? new Dictionary<string, object>();
-            _configs[trialId] = config;
-        }
-        return config;
-    }
+    /// <summary>The config suggested for the trial, as recorded in the searcher journal.</summary>
+    private IReadOnlyDictionary<string, object> ConfigOf(int trialId) =>
+        _searcher?.Recorded(trialId)?.Config ?? throw new InvalidOperationException(
+            $"Experiment {Name}: no recorded config for trial {trialId} ({SearcherJournal.FileName} missing from {S.ResultsDir}?)");
 
     private void Record(EpochReport[] reports)
     {
@@ -488,10 +504,11 @@ public sealed partial class ExperimentGrain(
         {
             return;
         }
-        S.Reports += _results!.Append(reports, ConfigOf, TunerTime);
+        S.Reports += _results!.Append(reports, id => _searcher!.Recorded(id), TunerTime);
         foreach (var report in reports)
         {
             var value = report.Metrics[_spec!.Metric];
+            _searcher!.Report(report.TrialId, report.Epoch, value);
             if (S.BestValue is not { } best || (_spec.Mode == Mode.Min ? value < best : value > best))
             {
                 S.BestValue = value;
@@ -559,6 +576,7 @@ public sealed partial class ExperimentGrain(
                     S.NextRunId = runId;
                     S.Running[entry.TrialId] = new RunningTrial(runId, rung.NextMilestone, rung.Bracket);
                     _checkpoints!.OnRecoveredPromotion(entry.TrialId, rung);
+                    _searcher!.Status(entry.TrialId, SearcherTrialStatus.Resumed);
                     await Trial(entry.TrialId).Resume(rung.NextMilestone, runId);
                 }
                 else if (trial.Status == TrialStatus.Running)

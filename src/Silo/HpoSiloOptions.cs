@@ -30,4 +30,7 @@ public sealed class HpoSiloOptions
 
     /// <summary>Trainable factories registered in code (tests, hosts that embed OrleansHpo).</summary>
     public List<OrleansHpo.Core.Training.ITrainableFactory> AdditionalTrainables { get; set; } = [];
+
+    /// <summary>Searcher providers registered in code (besides those found in the <see cref="Trainables"/> libraries).</summary>
+    public List<OrleansHpo.Core.Search.ISearcherProvider> AdditionalSearcherProviders { get; set; } = [];
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Training;
 using OrleansHpo.Grains;
 using OrleansHpo.Grains.Checkpoints;
@@ -22,6 +23,10 @@ public static class SiloBuilderExtensions
             .Concat(options.AdditionalTrainables)
             .ToList();
         services.AddSingleton(new TrainableRegistry(factories));
+        foreach (var provider in TrainablePlugins.LoadSearcherProviders(options.Trainables).Concat(options.AdditionalSearcherProviders))
+        {
+            services.AddSingleton(provider); // resolved by the experiment grain as IEnumerable<ISearcherProvider>
+        }
         var workerOptions = new WorkerOptions
         {
             Slots = options.WorkerSlots,

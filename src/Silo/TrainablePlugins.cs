@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.Loader;
+using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Training;
 
 namespace OrleansHpo.Silo;
@@ -27,10 +28,8 @@ public static class TrainablePlugins
                 throw new FileNotFoundException($"--trainables: no file at {full}. Build your class library and pass the path of its .dll.", full);
             }
             var assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(full);
-            var types = assembly.GetExportedTypes()
-                .Where(t => typeof(ITrainableFactory).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false } && t.GetConstructor(Type.EmptyTypes) is not null)
-                .ToList();
-            if (types.Count == 0)
+            var types = Creatable<ITrainableFactory>(assembly);
+            if (types.Count == 0 && Creatable<ISearcherProvider>(assembly).Count == 0)
             {
                 throw new InvalidOperationException($"--trainables: {full} has no public class implementing ITrainableFactory with a parameterless constructor.");
             }
@@ -38,6 +37,18 @@ public static class TrainablePlugins
         }
         return factories;
     }
+
+    /// <summary>Searcher providers in user class libraries (<c>--trainables PATH.dll</c>): each public ISearcherProvider with a parameterless constructor.</summary>
+    public static IReadOnlyList<ISearcherProvider> LoadSearcherProviders(IEnumerable<string> assemblyPaths) =>
+        [.. assemblyPaths
+            .Select(path => Path.GetFullPath(path))
+            .Where(File.Exists)
+            .SelectMany(path => Creatable<ISearcherProvider>(AssemblyLoadContext.Default.LoadFromAssemblyPath(path)))
+            .Select(t => (ISearcherProvider)Activator.CreateInstance(t)!)];
+
+    private static List<Type> Creatable<T>(Assembly assembly) =>
+        [.. assembly.GetExportedTypes()
+            .Where(t => typeof(T).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false } && t.GetConstructor(Type.EmptyTypes) is not null)];
 
     /// <summary>Assemblies next to the running program whose name starts with OrleansHpo.Trainables (shipped trainables).</summary>
     public static IEnumerable<string> Shipped() =>

@@ -12,7 +12,7 @@ namespace OrleansHpo.Simulator;
 /// config_NAME columns, and optionally epoch_seconds or st_worker_time for the time each epoch took. A results.csv
 /// written by hpo is such a table. Past a curve's last epoch the trial keeps reporting its last values.
 /// </summary>
-public sealed class CurveTable : ISearcher, ITrainableFactory
+public sealed class CurveTable : TrialIdSearcher, ITrainableFactory
 {
     private readonly List<Curve> _curves;
 
@@ -95,7 +95,7 @@ public sealed class CurveTable : ISearcher, ITrainableFactory
         return new CurveTable([.. byTrial.Values], [.. metricCols.Select(c => c.h)]);
     }
 
-    public IReadOnlyDictionary<string, object>? Suggest(int trialId) => trialId < _curves.Count ? _curves[trialId].Config : null;
+    protected override Suggestion? ConfigOf(int trialId) => trialId < _curves.Count ? new Suggestion(_curves[trialId].Config, "table") : null;
 
     public ITrainable Create() => new Replay(this);
 

@@ -31,7 +31,7 @@ public sealed class Simulation
     private readonly ITrainableFactory _factory;
     private readonly EpochTimer _epochSeconds;
     private readonly SchedulerLayout _layout;
-    private readonly ISearcher _searcher;
+    private readonly SearcherJournal _searcher;
     private readonly ExperimentState _s = new();
     private readonly Dictionary<string, AsyncRung> _asyncRungs = [];
     private readonly Dictionary<string, SyncRung> _syncRungs = [];
@@ -43,14 +43,15 @@ public sealed class Simulation
     private long _seq;
     private double _now;
 
-    public Simulation(ExperimentSpec spec, ITrainableFactory factory, EpochTimer epochSeconds, ISearcher? searcher = null)
+    public Simulation(ExperimentSpec spec, ITrainableFactory factory, EpochTimer epochSeconds, ISearcher? searcher = null,
+        IEnumerable<ISearcherProvider>? searcherProviders = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         _spec = spec;
         _factory = factory;
         _epochSeconds = epochSeconds;
         _layout = new SchedulerLayout(spec);
-        _searcher = searcher ?? SearcherFactory.Create(spec);
+        _searcher = new SearcherJournal(searcher ?? SearcherFactory.Create(spec, searcherProviders), path: null);
     }
 
     /// <summary>Epoch time for the synthetic trainable: its <c>delay_ms</c>, else <paramref name="fallbackSeconds"/>.</summary>
@@ -145,6 +146,7 @@ public sealed class Simulation
         t.LastEpoch = epoch;
         _pending.Add(new EpochReport(trialId, epoch, new Dictionary<string, double>(metrics), _startUtc.AddTicks((long)Math.Round(_now * TimeSpan.TicksPerSecond)), _now - t.RunStart, decision));
         Record(trialId, epoch, value);
+        _searcher.Report(trialId, epoch, value);
         if (decision == TrialDecision.Continue)
         {
             Schedule(t, epoch + 1);
@@ -254,7 +256,7 @@ public sealed class Simulation
         if (_pending.Count > 0)
         {
             // As the experiment grain does: tuner time = the report's worker clock minus the experiment's start.
-            _s.Reports += _results!.Append(_pending, id => _trials[id].Config, r => (r.WorkerUtc - _startUtc).TotalSeconds);
+            _s.Reports += _results!.Append(_pending, id => _searcher.Recorded(id)!, r => (r.WorkerUtc - _startUtc).TotalSeconds);
             _pending.Clear();
         }
     }
@@ -265,6 +267,7 @@ public sealed class Simulation
         {
             return;
         }
+        _searcher.Status(trialId, SearcherStatusOf(outcome));
         switch (outcome)
         {
             case TrialStatus.Paused: _s.Paused++; break;
@@ -467,6 +470,7 @@ public sealed class Simulation
                 _s.Running[trialId] = new RunningTrial(runId, rung.NextMilestone, rung.Bracket);
                 _s.Paused--;
                 _s.Promotions++;
+                _searcher.Status(trialId, SearcherTrialStatus.Resumed);
                 var t = _trials[trialId];
                 if (t.Status == TrialStatus.Paused && t.LastEpoch < rung.NextMilestone)
                 {
@@ -475,6 +479,7 @@ public sealed class Simulation
                     {
                         _s.Running.Remove(trialId);
                         _s.Failed++;
+                        _searcher.Status(trialId, SearcherTrialStatus.Failed);
                     }
                 }
                 return true;
@@ -486,12 +491,13 @@ public sealed class Simulation
     private bool StartNew(int bracket, RungConfig[] rungs)
     {
         int trialId = _s.NextTrialId;
-        var config = _searcher.Suggest(trialId);
-        if (config is null)
+        var suggestion = _searcher.Suggest(trialId, _searcher.Pending());
+        if (suggestion is null)
         {
             _s.SearcherExhausted = true;
             return false;
         }
+        var config = suggestion.Config;
         _s.NextTrialId++;
         _s.Started++;
         int runId = ++_s.NextRunId;
@@ -504,9 +510,18 @@ public sealed class Simulation
         {
             _s.Running.Remove(trialId);
             _s.Failed++;
+            _searcher.Status(trialId, SearcherTrialStatus.Failed);
         }
         return true;
     }
+
+    private static SearcherTrialStatus SearcherStatusOf(TrialStatus outcome) => outcome switch
+    {
+        TrialStatus.Paused => SearcherTrialStatus.Paused,
+        TrialStatus.Stopped => SearcherTrialStatus.Stopped,
+        TrialStatus.Completed => SearcherTrialStatus.Completed,
+        _ => SearcherTrialStatus.Failed,
+    };
 
     private AsyncRung Async(RungConfig config)
     {

@@ -1,3 +1,4 @@
+using OrleansHpo.Core.Search;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -70,7 +71,16 @@ public static class SimulateCommand
             }
             else
             {
-                simulation = new Simulation(spec, registry.Get(spec.Trainable), Simulation.DelayMsTimer(seconds));
+                ISearcher searcher;
+                try
+                {
+                    searcher = SearcherFactory.Create(spec, TrainablePlugins.LoadSearcherProviders(parse.GetValue(trainables) ?? []));
+                }
+                catch (SearcherSpecException e)
+                {
+                    throw new UserError(e.Message);
+                }
+                simulation = new Simulation(spec, registry.Get(spec.Trainable), Simulation.DelayMsTimer(seconds), searcher);
             }
             var result = simulation.Run(folder.Directory);
             Print(output, spec, result, parse.GetValue(json));

@@ -7,7 +7,7 @@ namespace OrleansHpo.Core.Search;
 /// order (the last key varies fastest), skipping configs equal to an initial point; null once exhausted. Trial i's
 /// config depends only on i.
 /// </summary>
-public sealed class GridSearcher : ISearcher
+public sealed class GridSearcher : TrialIdSearcher
 {
     private readonly IReadOnlyList<IReadOnlyDictionary<string, object>> _initial;
     private readonly string[] _names;
@@ -45,12 +45,12 @@ public sealed class GridSearcher : ISearcher
     /// <summary>Total number of configs this searcher proposes: initial points plus the product minus duplicates.</summary>
     public long Count => GridSize == long.MaxValue ? long.MaxValue : _initial.Count + GridSize - _skipped.Length;
 
-    public IReadOnlyDictionary<string, object>? Suggest(int trialId)
+    protected override Suggestion? ConfigOf(int trialId)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(trialId);
         if (trialId < _initial.Count)
         {
-            return _initial[trialId];
+            return new Suggestion(_initial[trialId], SuggestionSource.Initial);
         }
         long j = trialId - _initial.Count;
         foreach (var s in _skipped)
@@ -79,7 +79,7 @@ public sealed class GridSearcher : ISearcher
         {
             config[_names[k]] = _values[k][digits[k]];
         }
-        return config;
+        return new Suggestion(config, SuggestionSource.Grid);
     }
 
     private long? IndexOf(IReadOnlyDictionary<string, object> point)

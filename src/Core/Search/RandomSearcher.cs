@@ -6,7 +6,7 @@ namespace OrleansHpo.Core.Search;
 /// The initial points first (trial ids 0 .. initial.Count - 1), then random configs. The config of trial i depends only on
 /// (seed, i), so it is the same whatever order trials are asked for, and after a restart.
 /// </summary>
-public sealed class RandomSearcher : ISearcher
+public sealed class RandomSearcher : TrialIdSearcher
 {
     private readonly ConfigSpace _space;
     private readonly int _seed;
@@ -21,13 +21,13 @@ public sealed class RandomSearcher : ISearcher
         _initial = InitialPoints.Complete(space, initial ?? []);
     }
 
-    public IReadOnlyDictionary<string, object>? Suggest(int trialId)
+    protected override Suggestion? ConfigOf(int trialId)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(trialId);
         if (trialId < _initial.Count)
         {
-            return _initial[trialId];
+            return new Suggestion(_initial[trialId], SuggestionSource.Initial);
         }
-        return _space.Sample(new Random(SeedHash.Combine(_seed, trialId)));
+        return new Suggestion(_space.Sample(new Random(SeedHash.Combine(_seed, trialId))), SuggestionSource.Random);
     }
 }

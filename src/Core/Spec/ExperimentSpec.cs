@@ -49,14 +49,29 @@ public sealed record SchedulerSpec
     public IReadOnlyList<int>? RungLevels { get; init; }
 }
 
-public enum SearcherType { Random, Grid }
-
+/// <summary>
+/// The <c>searcher</c> section: its type (random and grid are built in; other types come from an
+/// <see cref="Search.ISearcherProvider"/>), its seed, and every other key as raw options that the provider validates.
+/// </summary>
 public sealed record SearcherSpec
 {
-    public SearcherType Type { get; init; } = SearcherType.Random;
+    public const string Random = "random";
+    public const string Grid = "grid";
+
+    public string Type { get; init; } = Random;
     public int Seed { get; init; }
-    /// <summary>Grid points per continuous (or wide integer) domain.</summary>
+    /// <summary>Grid points per continuous (or wide integer) domain (grid search).</summary>
     public int GridPoints { get; init; } = 5;
+    /// <summary>Keys of the section other than type and seed, unparsed.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement> Options { get; init; } =
+        new Dictionary<string, System.Text.Json.JsonElement>(StringComparer.Ordinal);
+
+    public bool Equals(SearcherSpec? other) =>
+        other is not null && Type == other.Type && Seed == other.Seed && GridPoints == other.GridPoints
+        && Options.Count == other.Options.Count
+        && Options.All(o => other.Options.TryGetValue(o.Key, out var v) && v.GetRawText() == o.Value.GetRawText());
+
+    public override int GetHashCode() => HashCode.Combine(Type, Seed, GridPoints, Options.Count);
 }
 
 public sealed record StopSpec

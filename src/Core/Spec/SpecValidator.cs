@@ -11,6 +11,7 @@ internal sealed partial class SpecValidator(List<SpecError> errors)
 
     private static readonly string[] SchedulerKeys = ["type", "variant", "grace_period", "reduction_factor", "max_t", "brackets", "rung_levels"];
     private static readonly string[] SearcherKeys = ["type", "seed", "grid_points"];
+    private static readonly System.Text.RegularExpressions.Regex SearcherTypeName = new("^[a-z][a-z0-9_-]*$");
     private static readonly string[] StopKeys = ["max_wallclock_seconds", "max_trials_started", "max_trials_completed", "metric_threshold"];
     private static readonly string[] CheckpointKeys =
         ["every_epoch", "max_num_checkpoints", "removal", "approx_steps", "prior_beta_mean", "prior_beta_size", "min_data_at_rung", "delete_finished", "keep_best"];
@@ -366,11 +367,34 @@ internal sealed partial class SpecValidator(List<SpecError> errors)
 
     private SearcherSpec? Searcher(JsonElement root)
     {
-        var section = Section(root, "searcher", SearcherKeys);
-        var type = Enum(section, "type", "searcher.type", "searcher", ["random", "grid"], [SearcherType.Random, SearcherType.Grid], SearcherType.Random);
+        // The type is open (providers add types); random and grid take only their own keys, other types get every
+        // key but type and seed as raw options that their provider validates (docs/searchers.md).
+        var type = SearcherSpec.Random;
+        if (TryGet(root, "searcher", out var raw) && raw.ValueKind == JsonValueKind.Object && TryGet(raw, "type", out var t))
+        {
+            if (t.ValueKind != JsonValueKind.String || !SearcherTypeName.IsMatch(t.GetString()!))
+            {
+                Error("searcher.type", $"must be a searcher name such as \"random\" or \"grid\" (lower case), got {Describe(t)}");
+                return null;
+            }
+            type = t.GetString()!;
+        }
+        bool builtIn = type is SearcherSpec.Random or SearcherSpec.Grid;
+        var section = builtIn ? Section(root, "searcher", SearcherKeys) : raw; // any key is an option of a provided searcher
         var seed = Integer(section, "seed", "searcher.seed", int.MinValue, int.MaxValue);
-        var gridPoints = Integer(section, "grid_points", "searcher.grid_points", 2, 1000);
-        return new SearcherSpec { Type = type, Seed = (int)(seed ?? 0), GridPoints = (int)(gridPoints ?? 5) };
+        var gridPoints = builtIn ? Integer(section, "grid_points", "searcher.grid_points", 2, 1000) : null;
+        var options = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (section.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var p in section.EnumerateObject())
+            {
+                if (p.Name is not ("type" or "seed"))
+                {
+                    options[p.Name] = p.Value.Clone();
+                }
+            }
+        }
+        return new SearcherSpec { Type = type, Seed = (int)(seed ?? 0), GridPoints = (int)(gridPoints ?? 5), Options = options };
     }
 
     private List<IReadOnlyDictionary<string, object>>? Points(JsonElement root, ConfigSpace? space, HashSet<string> badKeys)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using OrleansHpo.Grains.Interfaces.Contracts;
+using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Text;
 
 namespace OrleansHpo.Grains.Results;
@@ -10,7 +11,8 @@ namespace OrleansHpo.Grains.Results;
 /// written at most once: on open, the keys already in the file are loaded, and a half-written last line left by a
 /// crash is cut off. Columns: trial_id, st_tuner_time, st_worker_time, st_decision, the resource attribute, the
 /// trainable's metrics, config_NAME per hyperparameter, then st_retrained_epochs (epochs retrained from scratch
-/// just before this report because a checkpoint was missing or corrupt; 0 normally).
+/// just before this report because a checkpoint was missing or corrupt; 0 normally) and st_config_source (where the
+/// trial's config came from: initial, random, grid, model; absent from files written before it existed).
 /// </summary>
 public sealed class ResultsWriter : IDisposable
 {
@@ -18,6 +20,7 @@ public sealed class ResultsWriter : IDisposable
     private readonly HashSet<long> _written = [];
     private readonly IReadOnlyList<string> _metrics;
     private readonly IReadOnlyList<string> _hyperparameters;
+    private readonly bool _withSource = true;
 
     public ResultsWriter(string path, string resourceAttr, IReadOnlyList<string> metrics, IReadOnlyList<string> hyperparameters)
     {
@@ -28,6 +31,8 @@ public sealed class ResultsWriter : IDisposable
         if (exists)
         {
             RepairAndLoadKeys(path);
+            using var reader = new StreamReader(path);
+            _withSource = (reader.ReadLine() ?? "").EndsWith(",st_config_source", StringComparison.Ordinal);
         }
         var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
         _writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\n" };
@@ -37,6 +42,7 @@ public sealed class ResultsWriter : IDisposable
             header.AddRange(metrics);
             header.AddRange(hyperparameters.Select(h => "config_" + h));
             header.Add("st_retrained_epochs");
+            header.Add("st_config_source");
             _writer.WriteLine(string.Join(",", header.Select(CsvLine.Escape)));
             _writer.Flush();
         }
@@ -46,7 +52,7 @@ public sealed class ResultsWriter : IDisposable
     public int Count => _written.Count;
 
     /// <summary>Append the reports not yet written; returns how many were new.</summary>
-    public int Append(IEnumerable<EpochReport> reports, Func<int, IReadOnlyDictionary<string, object>> configOf, Func<EpochReport, double> tunerTime)
+    public int Append(IEnumerable<EpochReport> reports, Func<int, Suggestion?> configOf, Func<EpochReport, double> tunerTime)
     {
         int added = 0;
         var line = new StringBuilder(256);
@@ -70,7 +76,8 @@ public sealed class ResultsWriter : IDisposable
                     line.Append(value.ToString("R", CultureInfo.InvariantCulture));
                 }
             }
-            var config = configOf(report.TrialId);
+            var suggestion = configOf(report.TrialId);
+            var config = suggestion?.Config ?? new Dictionary<string, object>();
             foreach (var name in _hyperparameters)
             {
                 line.Append(',');
@@ -80,6 +87,10 @@ public sealed class ResultsWriter : IDisposable
                 }
             }
             line.Append(',').Append(report.RetrainedEpochs.ToString(CultureInfo.InvariantCulture));
+            if (_withSource)
+            {
+                line.Append(',').Append(CsvLine.Escape(suggestion?.Source ?? ""));
+            }
             _writer.WriteLine(line);
             added++;
         }

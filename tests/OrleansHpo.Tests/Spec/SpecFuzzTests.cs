@@ -74,7 +74,7 @@ public class SpecFuzzTests
         Each("mode", ["MIN", "median", 1, "", true]);
         Each("scheduler.type", ["ashaa", "ASHA", "bohb", 3, "", "[]"]);
         Each("scheduler.variant", ["promo", "Stopping", 0, false]);
-        Each("searcher.type", ["bayesopt", "Random", 1]);
+        Each("searcher.type", ["Random", "bay es", 1]);
         Each("checkpoints.removal", ["all", "by-level", 2, true]);
         Each("checkpoints.every_epoch", NotABool);
         Each("checkpoints.delete_finished", NotABool);

@@ -52,7 +52,8 @@ public class SpecParserTests
         Assert.Equal(3, sch.Brackets);
         Assert.Equal([2, 5, 12], sch.RungLevels!);
 
-        Assert.Equal(new SearcherSpec { Type = SearcherType.Grid, Seed = 7, GridPoints = 3 }, s.Searcher);
+        Assert.Equal((SearcherSpec.Grid, 7, 3), (s.Searcher.Type, s.Searcher.Seed, s.Searcher.GridPoints));
+        Assert.Equal("3", s.Searcher.Options["grid_points"].GetRawText()); // every key but type and seed, raw
 
         var p = s.PointsToEvaluate!;
         Assert.Equal(2, p.Count);
@@ -86,7 +87,7 @@ public class SpecParserTests
         Assert.Equal(9, s.Scheduler.MaxT);
         Assert.Equal(1, s.Scheduler.Brackets);
         Assert.Null(s.Scheduler.RungLevels);
-        Assert.Equal(SearcherType.Random, s.Searcher.Type);
+        Assert.Equal(SearcherSpec.Random, s.Searcher.Type);
         Assert.Equal(0, s.Searcher.Seed);
         Assert.Equal(5, s.Searcher.GridPoints);
         Assert.Null(s.PointsToEvaluate);
