@@ -1,6 +1,6 @@
 using OrleansHpo.Core.Spec;
 using OrleansHpo.ModelSearch.Bayesopt;
-using OrleansHpo.ModelSearch.Interim;
+using OrleansHpo.Core.Search;
 using OrleansHpo.ModelSearch.Kde;
 using Xunit.Abstractions;
 

@@ -1,5 +1,5 @@
 using OrleansHpo.Core.Spec;
-using OrleansHpo.ModelSearch.Interim;
+using OrleansHpo.Core.Search;
 
 namespace OrleansHpo.ModelSearch.Tests;
 

@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using MathNet.Numerics.LinearAlgebra;
-using SeedHash = OrleansHpo.Core.Search.SeedHash;
+using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Spec;
 using OrleansHpo.ModelSearch.Acquisition;
 using OrleansHpo.ModelSearch.Encoding;
 using OrleansHpo.ModelSearch.Gp;
 using OrleansHpo.ModelSearch.History;
-using OrleansHpo.ModelSearch.Interim;
 
 namespace OrleansHpo.ModelSearch.Bayesopt;
 

@@ -1,6 +1,6 @@
 using OrleansHpo.Core.Spec;
 using OrleansHpo.ModelSearch.Encoding;
-using OrleansHpo.ModelSearch.Interim;
+using OrleansHpo.Core.Search;
 
 namespace OrleansHpo.ModelSearch.History;
 

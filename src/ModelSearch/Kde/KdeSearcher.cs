@@ -1,9 +1,8 @@
 using MathNet.Numerics.Distributions;
+using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Spec;
 using OrleansHpo.ModelSearch.Encoding;
 using OrleansHpo.ModelSearch.History;
-using OrleansHpo.ModelSearch.Interim;
-using SeedHash = OrleansHpo.Core.Search.SeedHash;
 
 namespace OrleansHpo.ModelSearch.Kde;
 

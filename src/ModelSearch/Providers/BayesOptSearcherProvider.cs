@@ -1,12 +1,12 @@
 using System.Text.Json;
+using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Spec;
 using OrleansHpo.ModelSearch.Bayesopt;
-using OrleansHpo.ModelSearch.Interim;
 
 namespace OrleansHpo.ModelSearch.Providers;
 
 /// <summary>Creates "bayesopt" searchers (MOBSTER under ASHA/Hyperband) from a spec and its raw searcher options.</summary>
-public sealed class BayesOptSearcherProvider
+public sealed class BayesOptSearcherProvider : ISearcherProvider
 {
     public const string TypeName = "bayesopt";
 
@@ -18,6 +18,13 @@ public sealed class BayesOptSearcherProvider
     ];
 
     public string Type => TypeName;
+
+    /// <inheritdoc />
+    public ISearcher Create(ExperimentSpec spec, IReadOnlyList<IReadOnlyDictionary<string, object>> initialPoints)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return Create(spec, initialPoints, spec.Searcher.Options);
+    }
 
     /// <exception cref="ArgumentException">An option is unknown or invalid (the message names it and the fix).</exception>
     public static BayesOptOptions ParseOptions(IReadOnlyDictionary<string, JsonElement>? options)

@@ -1,12 +1,12 @@
 using System.Text.Json;
+using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Spec;
-using OrleansHpo.ModelSearch.Interim;
 using OrleansHpo.ModelSearch.Kde;
 
 namespace OrleansHpo.ModelSearch.Providers;
 
 /// <summary>Creates "kde" searchers (BOHB under ASHA/Hyperband) from a spec and its raw searcher options.</summary>
-public sealed class KdeSearcherProvider
+public sealed class KdeSearcherProvider : ISearcherProvider
 {
     public const string TypeName = "kde";
 
@@ -14,6 +14,13 @@ public sealed class KdeSearcherProvider
         ["top_n_percent", "num_candidates", "bandwidth_factor", "min_bandwidth", "random_fraction", "num_min_data_points"];
 
     public string Type => TypeName;
+
+    /// <inheritdoc />
+    public ISearcher Create(ExperimentSpec spec, IReadOnlyList<IReadOnlyDictionary<string, object>> initialPoints)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return Create(spec, initialPoints, spec.Searcher.Options);
+    }
 
     /// <exception cref="ArgumentException">An option is unknown or invalid (the message names it and the fix).</exception>
     public static KdeOptions ParseOptions(IReadOnlyDictionary<string, JsonElement>? options)
