@@ -67,6 +67,9 @@ public sealed class BayesOptSearcher : ISearcher
     /// <summary>Milliseconds of the last posterior + fantasies + acquisition optimization.</summary>
     public double LastAcquisitionMilliseconds { get; private set; }
 
+    /// <summary>Criterion evaluations (likelihood + gradient) of the last fit made by a Suggest.</summary>
+    public int LastFitEvaluations { get; private set; }
+
     /// <summary>Hyperparameter fits done so far by this instance.</summary>
     public int Fits { get; private set; }
 
@@ -77,6 +80,7 @@ public sealed class BayesOptSearcher : ISearcher
     {
         ArgumentOutOfRangeException.ThrowIfNegative(trialId);
         LastFitMilliseconds = 0;
+        LastFitEvaluations = 0;
         LastAcquisitionMilliseconds = 0;
         if (trialId < _initial.Count)
         {
@@ -301,7 +305,7 @@ public sealed class BayesOptSearcher : ISearcher
             return Transfer(last.Levels, last.Theta, model);
         }
         var sw = Stopwatch.StartNew();
-        var fitData = DataCap.Apply(data.GetRange(0, fitPoint), _options.MaxSizeDataForModel, new Random(SeedHash.Combine(_seed, fitPoint)));
+        var fitData = DataCap.Apply(data.GetRange(0, fitPoint), Math.Min(_options.MaxSizeDataForModel, _options.OptFitMaxSize), new Random(SeedHash.Combine(_seed, fitPoint)));
         var fitLevels = fitData.Select(o => o.Resource).Distinct().Order().ToList();
         var fitModel = CreateModel(fitLevels);
         var inputs = fitData.Select(o => new GpInput(_history.Encoded(o.TrialId), o.Resource)).ToList();
@@ -309,6 +313,7 @@ public sealed class BayesOptSearcher : ISearcher
         var result = HyperparameterFit.Fit(fitModel, inputs, y, _options.OptNStarts, _options.OptMaxIter, SeedHash.Combine(_seed, fitPoint));
         _lastFit = (fitPoint, fitLevels, result.Theta);
         Fits++;
+        LastFitEvaluations = result.Evaluations;
         LastFitMilliseconds = sw.Elapsed.TotalMilliseconds;
         return Transfer(fitLevels, result.Theta, model);
     }

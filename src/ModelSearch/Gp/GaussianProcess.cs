@@ -72,32 +72,61 @@ public static class GaussianProcess
     {
         var f = model.Bind(theta);
         var n = inputs.Count;
-        var k = KernelMatrix(f, inputs);
-        var chol = Factor(k);
-        var centred = Vector<double>.Build.Dense(n);
+        var k = new double[n * n];
+        var meanDiag = 0.0;
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j <= i; j++)
+            {
+                k[(i * n) + j] = f.Kernel(inputs[i], inputs[j]);
+            }
+            k[(i * n) + i] += f.NoiseVariance;
+            meanDiag += k[(i * n) + i] / n;
+        }
+        var l = (double[])k.Clone();
+        if (!SpdInverse.Cholesky(l, n))
+        {
+            // Syne Tune's AddJitterOp: grow the diagonal from 1e-9 times its mean until the factorization succeeds.
+            var jitter = 1e-9 * Math.Max(meanDiag, 1e-12);
+            var ok = false;
+            for (var attempt = 0; attempt < 12 && !ok; attempt++, jitter *= 10)
+            {
+                Array.Copy(k, l, k.Length);
+                for (var i = 0; i < n; i++)
+                {
+                    l[(i * n) + i] += jitter;
+                }
+                ok = SpdInverse.Cholesky(l, n);
+            }
+            if (!ok)
+            {
+                throw new InvalidOperationException("kernel matrix is not positive definite even with jitter");
+            }
+        }
+        var kinv = SpdInverse.InverseFromCholesky(l, n);
+        var centred = new double[n];
         for (var i = 0; i < n; i++)
         {
             centred[i] = y[i] - f.Mean(inputs[i]);
         }
-        var alpha = chol.Solve(centred);
+        var alpha = new double[n];
         var logDet = 0.0;
-        var l = chol.Factor;
         for (var i = 0; i < n; i++)
         {
-            logDet += Math.Log(l[i, i]);
+            alpha[i] = SpdInverse.Dot(kinv.AsSpan(i * n, n), centred);
+            logDet += Math.Log(l[(i * n) + i]);
         }
-        var nll = (0.5 * centred.DotProduct(alpha)) + logDet + (n * HalfLog2Pi);
+        var nll = (0.5 * SpdInverse.Dot(centred, alpha)) + logDet + (n * HalfLog2Pi);
         if (gradient is not null)
         {
             Array.Clear(gradient);
             // d nll / d theta = 0.5 tr((K^-1 - alpha alpha^T) dK/dtheta) - alpha^T dm/dtheta
-            var kinv = chol.Solve(Matrix<double>.Build.DenseIdentity(n));
             var trace = 0.0;
             for (var i = 0; i < n; i++)
             {
                 for (var j = 0; j <= i; j++)
                 {
-                    var w = kinv[i, j] - (alpha[i] * alpha[j]);
+                    var w = kinv[(i * n) + j] - (alpha[i] * alpha[j]);
                     if (i == j)
                     {
                         trace += w;

@@ -148,13 +148,8 @@ public sealed class GpPosterior
         var x = new double[n];
         for (var i = 0; i < n; i++)
         {
-            var acc = b[i];
             var row = i * n;
-            for (var j = 0; j < i; j++)
-            {
-                acc -= _l[row + j] * x[j];
-            }
-            x[i] = acc / _l[row + i];
+            x[i] = (b[i] - SpdInverse.Dot(_l.AsSpan(row, i), x.AsSpan(0, i))) / _l[row + i];
         }
         return x;
     }

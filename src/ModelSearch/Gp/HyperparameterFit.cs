@@ -34,8 +34,15 @@ public static class HyperparameterFit
                     x0[i] = Math.Clamp(x0[i] + GpPosterior.StandardNormal(rng), model.Lower[i], model.Upper[i]);
                 }
             }
+            var startEvaluations = 0;
             var objective = ObjectiveFunction.Gradient(v =>
             {
+                // scipy's L-BFGS-B bounds iterations; MathNet's line search may evaluate many times per iteration, so
+                // evaluations are bounded too (3 per allowed iteration), which keeps the fit's cost predictable.
+                if (++startEvaluations > 3 * maxIterations)
+                {
+                    throw new EvaluationBudgetExhausted();
+                }
                 var theta = v.ToArray();
                 var g = new double[theta.Length];
                 double value;
@@ -65,11 +72,13 @@ public static class HyperparameterFit
             {
                 minimizer.FindMinimum(objective, lower, upper, Vector<double>.Build.DenseOfArray(x0));
             }
-            catch (Exception e) when (e is MaximumIterationsException or OptimizationException or ArgumentException or InvalidOperationException)
+            catch (Exception e) when (e is EvaluationBudgetExhausted or MaximumIterationsException or OptimizationException or ArgumentException or InvalidOperationException)
             {
                 // keep the best point seen so far
             }
         }
         return new Result(best ?? (double[])model.Initial.Clone(), bestValue, evaluations);
     }
+
+    private sealed class EvaluationBudgetExhausted : Exception;
 }

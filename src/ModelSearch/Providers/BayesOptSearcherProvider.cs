@@ -13,7 +13,7 @@ public sealed class BayesOptSearcherProvider : ISearcherProvider
     private static readonly string[] Known =
     [
         "model", "num_init_random", "num_init_candidates", "num_fantasy_samples", "opt_nstarts", "opt_maxiter",
-        "opt_skip_init_length", "opt_skip_period", "max_size_data_for_model", "resource_acq", "resource_acq_bohb_threshold",
+        "opt_skip_init_length", "opt_skip_period", "opt_fit_max_size", "max_size_data_for_model", "resource_acq", "resource_acq_bohb_threshold",
         "skip_local_optimization", "gp_resource_kernel", "gp_base_kernel", "acq_function",
     ];
 
@@ -46,6 +46,7 @@ public sealed class BayesOptSearcherProvider : ISearcherProvider
             OptMaxIter = r.Int("opt_maxiter", d.OptMaxIter, 1),
             OptSkipInitLength = r.Int("opt_skip_init_length", d.OptSkipInitLength, 0),
             OptSkipPeriod = r.Int("opt_skip_period", d.OptSkipPeriod, 1),
+            OptFitMaxSize = r.Int("opt_fit_max_size", d.OptFitMaxSize, 1),
             MaxSizeDataForModel = r.Int("max_size_data_for_model", d.MaxSizeDataForModel, 1),
             ResourceAcqBohbThreshold = r.Int("resource_acq_bohb_threshold", d.ResourceAcqBohbThreshold, 1),
             SkipLocalOptimization = r.Bool("skip_local_optimization", d.SkipLocalOptimization),
