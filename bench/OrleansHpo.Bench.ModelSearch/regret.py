@@ -11,7 +11,7 @@ def curve(path):
     rows = list(csv.DictReader(open(path)))
     pts = sorted((float(r["st_tuner_time"]), float(r["loss"]), r.get("st_config_source", "")) for r in rows if r["loss"] not in ("", "nan", "NaN"))
     sources = {r["trial_id"]: r.get("st_config_source", "") for r in rows}
-    return pts, sources, max(p[0] for p in pts)
+    return pts, sources, max((p[0] for p in pts), default=0.0)
 
 def best_at(pts, t):
     vals = [l for (tt, l, _) in pts if tt <= t]
@@ -28,7 +28,8 @@ def q(xs, p):
 print("| method | " + " | ".join(f"{t} s" for t in times) + " | end of run | simulated s (median) | model configs |")
 print("|---|" + "---:|" * (len(times) + 3))
 for m in methods:
-    runs = [curve(p) for p in sorted(glob.glob(os.path.join(res, f"sim-{m}-s*", "results.csv")))]
+    runs = [curve(p) for p in sorted(glob.glob(os.path.join(res, f"sim-{m}-s*", "results.csv"))) if os.path.getsize(p) > 200]
+    runs = [r for r in runs if r[0]]
     cells = []
     for t in times:
         xs = [best_at(p, t) for p, _, _ in runs]
