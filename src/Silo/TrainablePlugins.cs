@@ -49,9 +49,13 @@ public static class TrainablePlugins
         return factories;
     }
 
-    /// <summary>Searcher providers in user class libraries (<c>--trainables PATH.dll</c>): each public ISearcherProvider with a parameterless constructor.</summary>
+    /// <summary>
+    /// The shipped model-based searchers ("bayesopt", "kde": docs/model-based-search.md), then the searcher providers in
+    /// user class libraries (<c>--trainables PATH.dll</c>): each public ISearcherProvider with a parameterless
+    /// constructor. A library's provider of the same type wins (SearcherFactory takes the last).
+    /// </summary>
     public static IReadOnlyList<ISearcherProvider> LoadSearcherProviders(IEnumerable<string> assemblyPaths) =>
-        [.. assemblyPaths
+        [.. OrleansHpo.ModelSearch.Providers.ModelSearchProviders.All(), .. assemblyPaths
             .Select(path => Path.GetFullPath(path))
             .Where(File.Exists)
             .SelectMany(path => Creatable<ISearcherProvider>(AssemblyLoadContext.Default.LoadFromAssemblyPath(path)))
