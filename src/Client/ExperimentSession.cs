@@ -26,7 +26,20 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
     public string? Cluster { get; init; }
 
     /// <summary>The cluster as messages show it: connection-string secrets redacted.</summary>
-    private string ShownCluster => Cluster is null ? "" : OrleansHpo.Silo.ClusterBackend.Parse(Cluster, "--cluster").Redacted;
+    private string ShownCluster
+    {
+        get
+        {
+            try
+            {
+                return Cluster is null ? "" : OrleansHpo.Silo.ClusterBackend.Parse(Cluster, "--cluster").Redacted;
+            }
+            catch (FormatException)
+            {
+                return "CLUSTER"; // a malformed setting: ConnectAsync reports it (exit 2); never echo what may hold a key
+            }
+        }
+    }
 
     /// <summary>With a cluster: a signal to this client also stops the experiment (else it goes on in the cluster).</summary>
     public bool StopOnExit { get; init; }

@@ -34,7 +34,7 @@ public sealed class RunawayTrainableTests
         }
         """);
         var settings = new ClientSettings { Trainables = [TestDll], Device = "cpu", CancelGraceSeconds = 2 };
-        var session = new ExperimentSession(new StringWriter(), quiet: true, verbose: false, settings);
+        var session = new ExperimentSession(new StringWriter(), new StringWriter(), quiet: true, verbose: false, settings);
         var clock = Stopwatch.StartNew();
         await session.RunAsync(spec, [], dir, overwrite: false, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90));
         // 4 s of budget + 2 s of grace + the loaded machine's slack; without abandonment this never returns.
