@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using OrleansHpo.Grains;
+using OrleansHpo.Results;
 using OrleansHpo.Grains.Interfaces;
 using OrleansHpo.Grains.Interfaces.Contracts;
 

@@ -7,6 +7,7 @@ using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Spec;
 using OrleansHpo.Core.Training;
 using OrleansHpo.Grains;
+using OrleansHpo.Results;
 using OrleansHpo.Grains.Execution;
 using OrleansHpo.Grains.Interfaces;
 using OrleansHpo.Grains.Interfaces.Contracts;

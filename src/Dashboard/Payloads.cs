@@ -204,13 +204,13 @@ public static class Payloads
                 w.WriteStartObject();
                 foreach (var (k, v) in r.Metrics)
                 {
-                    if (k != "st_retrained_epochs")
+                    if (k != ResultsSchema.RetrainedEpochs)
                     {
                         Num(w, k, v);
                     }
                 }
                 w.WriteEndObject();
-                w.WriteNumber("retrained_epochs", (int)r.Metrics.GetValueOrDefault("st_retrained_epochs", 0));
+                w.WriteNumber("retrained_epochs", (int)r.Metrics.GetValueOrDefault(ResultsSchema.RetrainedEpochs, 0));
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -269,7 +269,7 @@ public static class Payloads
         var retrained = new Dictionary<int, int>();
         foreach (var r in e.Rows)
         {
-            if (r.Metrics.TryGetValue("st_retrained_epochs", out var n) && n > 0)
+            if (r.Metrics.TryGetValue(ResultsSchema.RetrainedEpochs, out var n) && n > 0)
             {
                 retrained[r.TrialId] = retrained.GetValueOrDefault(r.TrialId) + (int)n;
             }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using OrleansHpo.Grains.Execution;
 using OrleansHpo.Grains.Interfaces;
 using OrleansHpo.Grains.Interfaces.Contracts;
+using OrleansHpo.Results;
 
 namespace OrleansHpo.Grains;
 
@@ -109,7 +110,7 @@ public sealed partial class ExperimentGrain : IIncomingGrainCallFilter
         {
             if (_spec is not null)
             {
-                ExperimentMetadata.Write(Path.Combine(S.ResultsDir, "metadata.json"), _spec, S, Halted(Status()), _checkpoints);
+                ExperimentMetadata.Write(Path.Combine(S.ResultsDir, "metadata.json"), _spec, Metadata(Halted(Status())));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -8,8 +8,8 @@ using OrleansHpo.Grains.Checkpoints;
 using OrleansHpo.Grains.Interfaces;
 using OrleansHpo.Grains.Interfaces.Contracts;
 using OrleansHpo.Grains.Execution;
-using OrleansHpo.Grains.Results;
 using OrleansHpo.Grains.State;
+using OrleansHpo.Results;
 
 namespace OrleansHpo.Grains;
 
@@ -371,7 +371,9 @@ public sealed partial class ExperimentGrain(
         {
             return;
         }
-        S.Reports += _results!.Append(reports, id => _searcher!.Recorded(id), TunerTime);
+        S.Reports += _results!.Append(
+            reports.Select(r => new ResultsLine(r.TrialId, r.Epoch, TunerTime(r), r.WorkerSeconds, r.Decision, r.Metrics, r.RetrainedEpochs)),
+            id => _searcher!.Recorded(id));
         foreach (var report in reports)
         {
             var value = report.Metrics[_spec!.Metric];
@@ -458,6 +460,42 @@ public sealed partial class ExperimentGrain(
         }
     }
 
+    /// <summary>What metadata.json records of this run (its state, <paramref name="status"/> and the checkpoint accounting).</summary>
+    private MetadataSnapshot Metadata(ExperimentStatus status) => new()
+    {
+        Phase = status.Phase,
+        StopReason = status.StopReason,
+        Error = status.Error,
+        CreatedUtc = S.CreatedUtc,
+        ElapsedSeconds = status.ElapsedSeconds,
+        Started = status.Started,
+        Running = status.Running,
+        Paused = status.Paused,
+        Stopped = status.Stopped,
+        Completed = status.Completed,
+        Failed = status.Failed,
+        Promotions = status.Promotions,
+        NumTrialsResumed = status.NumTrialsResumed,
+        Reports = status.Reports,
+        RetrainedEpochs = status.RetrainedEpochs,
+        RetrainedFromScratch = status.RetrainedFromScratch,
+        NumCheckpointsRemoved = _checkpoints?.NumCheckpointsRemoved ?? 0,
+        NumResumedWithoutCheckpoint = _checkpoints?.NumResumedWithoutCheckpoint ?? 0,
+        CostResources = _checkpoints?.CostResources ?? 0,
+        CheckpointFiles = S.Checkpoints.Files,
+        CheckpointBytes = S.Checkpoints.Bytes,
+        CheckpointHighWaterFiles = S.Checkpoints.HighWaterFiles,
+        CheckpointHighWaterBytes = S.Checkpoints.HighWaterBytes,
+        CheckpointHighWaterPausedTrials = S.Checkpoints.HighWaterPausedTrials,
+        CheckpointDiskSamples = S.Checkpoints.Samples,
+        AbandonedRuns = S.AbandonedRuns,
+        AbandonedThreads = AbandonedThreadCount.Current,
+        BestTrialId = status.BestTrialId,
+        BestEpoch = status.BestEpoch,
+        BestValue = status.BestValue,
+        BestConfig = status.BestConfig,
+    };
+
     private ExperimentStatus Status() => new()
     {
         Name = Name,
@@ -514,7 +552,7 @@ public sealed partial class ExperimentGrain(
         }
         _lastMetadataWrite = now;
         var path = Path.Combine(S.ResultsDir, "metadata.json");
-        var json = ExperimentMetadata.Compose(_spec, S, Status(), _checkpoints);
+        var json = ExperimentMetadata.Compose(_spec, Metadata(Status()));
         var previous = _metadataWrite;
         _metadataWrite = previous.ContinueWith(_ => ExperimentMetadata.WriteAtomically(path, json), CancellationToken.None,
             TaskContinuationOptions.None, TaskScheduler.Default); // on the thread pool, after the previous write

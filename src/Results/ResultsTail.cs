@@ -13,17 +13,17 @@ public sealed class ResultsTail(string path)
 {
     private long _offset;
     private string[]? _header;
-    private int _epochColumn = 4;
+    private const int EpochColumn = ResultsSchema.ResourceColumn;
 
     /// <summary>Column names, once the header was read.</summary>
     public IReadOnlyList<string> Header => _header ?? [];
 
     /// <summary>Name of the resource column (the fifth column, e.g. "epoch").</summary>
-    public string ResourceAttr => _header is { Length: > 4 } h ? h[_epochColumn] : "epoch";
+    public string ResourceAttr => _header is { Length: > 4 } h ? h[EpochColumn] : "epoch";
 
     /// <summary>Metric column names (between the resource column and the config_ columns).</summary>
     public IReadOnlyList<string> MetricNames =>
-        _header is null ? [] : [.. _header.Skip(5).TakeWhile(h => !h.StartsWith("config_", StringComparison.Ordinal))];
+        _header is null ? [] : ResultsSchema.MetricColumns(_header);
 
     public IReadOnlyList<ResultRow> ReadNew()
     {
@@ -57,7 +57,7 @@ public sealed class ResultsTail(string path)
             if (_header is null)
             {
                 _header = [.. CsvLine.Split(line)];
-                if (_header.Length < 5 || _header[0] != "trial_id")
+                if (_header.Length < ResultsSchema.FirstMetricColumn || _header[0] != ResultsSchema.TrialId)
                 {
                     throw new InvalidDataException($"{path} is not an hpo results file (its header is: {line})");
                 }
@@ -75,19 +75,19 @@ public sealed class ResultsTail(string path)
     {
         var f = CsvLine.Split(line);
         var h = _header!;
-        if (f.Count < 5
+        if (f.Count < ResultsSchema.FirstMetricColumn
             || !int.TryParse(f[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var trial)
-            || !int.TryParse(f[_epochColumn], NumberStyles.Integer, CultureInfo.InvariantCulture, out var epoch))
+            || !int.TryParse(f[EpochColumn], NumberStyles.Integer, CultureInfo.InvariantCulture, out var epoch))
         {
             return null;
         }
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         var config = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 5; i < Math.Min(f.Count, h.Length); i++)
+        for (int i = ResultsSchema.FirstMetricColumn; i < Math.Min(f.Count, h.Length); i++)
         {
-            if (h[i].StartsWith("config_", StringComparison.Ordinal))
+            if (ResultsSchema.IsConfigColumn(h[i]))
             {
-                config[h[i]["config_".Length..]] = f[i];
+                config[ResultsSchema.HyperparameterOf(h[i])] = f[i];
             }
             else if (double.TryParse(f[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
             {

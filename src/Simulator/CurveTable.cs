@@ -3,6 +3,8 @@ using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Training;
 using OrleansHpo.Core.Text;
 
+using OrleansHpo.Results;
+
 namespace OrleansHpo.Simulator;
 
 /// <summary>
@@ -40,19 +42,19 @@ public sealed class CurveTable : TrialIdSearcher, ITrainableFactory
         }
         using var reader = new StreamReader(path);
         var header = CsvLine.Split(reader.ReadLine() ?? "");
-        int trialCol = header.IndexOf("trial_id");
+        int trialCol = header.IndexOf(ResultsSchema.TrialId);
         int epochCol = header.IndexOf(resourceAttr);
         if (trialCol < 0 || epochCol < 0 || !header.Contains(metric))
         {
             throw new InvalidDataException($"curves: {path} needs the columns trial_id, {resourceAttr} and {metric} (it has: {string.Join(", ", header)})");
         }
         int secondsCol = header.IndexOf("epoch_seconds");
-        int workerCol = header.IndexOf("st_worker_time");
+        int workerCol = header.IndexOf(ResultsSchema.WorkerTime);
         var metricCols = header.Select((h, i) => (h, i))
-            .Where(p => p.i != trialCol && p.i != epochCol && p.i != secondsCol && !p.h.StartsWith("config_", StringComparison.Ordinal)
-                        && p.h is not ("st_tuner_time" or "st_worker_time" or "st_decision"))
+            .Where(p => p.i != trialCol && p.i != epochCol && p.i != secondsCol && !ResultsSchema.IsConfigColumn(p.h)
+                        && p.h is not (ResultsSchema.TunerTime or ResultsSchema.WorkerTime or ResultsSchema.Decision))
             .ToList();
-        var configCols = header.Select((h, i) => (h, i)).Where(p => p.h.StartsWith("config_", StringComparison.Ordinal)).ToList();
+        var configCols = header.Select((h, i) => (h, i)).Where(p => ResultsSchema.IsConfigColumn(p.h)).ToList();
         var byTrial = new SortedDictionary<int, Curve>();
         string? line;
         int lineNo = 1;
@@ -72,7 +74,7 @@ public sealed class CurveTable : TrialIdSearcher, ITrainableFactory
             }
             if (!byTrial.TryGetValue(trial, out var curve))
             {
-                curve = new Curve(configCols.ToDictionary(c => c.h["config_".Length..], c => ParseValue(f[c.i])));
+                curve = new Curve(configCols.ToDictionary(c => ResultsSchema.HyperparameterOf(c.h), c => ParseValue(f[c.i])));
                 byTrial[trial] = curve;
             }
             var metrics = new Dictionary<string, double>();

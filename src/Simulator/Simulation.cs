@@ -5,10 +5,7 @@ using OrleansHpo.Core.Scheduling;
 using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Spec;
 using OrleansHpo.Core.Training;
-using OrleansHpo.Grains;
-using OrleansHpo.Grains.Interfaces.Contracts;
-using OrleansHpo.Grains.Results;
-using OrleansHpo.Grains.State;
+using OrleansHpo.Results;
 
 namespace OrleansHpo.Simulator;
 
@@ -32,12 +29,12 @@ public sealed class Simulation
     private readonly EpochTimer _epochSeconds;
     private readonly SchedulerLayout _layout;
     private readonly SearcherJournal _searcher;
-    private readonly ExperimentState _s = new();
+    private readonly SchedulerBook _s = new();
     private readonly Dictionary<string, Rung> _rungs = [];
     private readonly ExperimentScheduler _scheduler;
     private readonly Dictionary<int, SimTrial> _trials = [];
     private readonly PriorityQueue<(int TrialId, int RunId), (double Time, long Seq)> _events = new();
-    private readonly List<EpochReport> _pending = [];
+    private readonly List<ResultsLine> _pending = [];
     private readonly DateTime _startUtc = DateTime.UtcNow;
     private ResultsWriter? _results;
     private long _seq;
@@ -71,10 +68,7 @@ public sealed class Simulation
         var metrics = _factory.MetricNames.Contains(_spec.Metric) ? _factory.MetricNames : [_spec.Metric, .. _factory.MetricNames];
         using (_results = new ResultsWriter(csv, _spec.ResourceAttr, metrics, _spec.ConfigSpace.AllNames))
         {
-            _s.SpecJson = _spec.SourceJson;
-            _s.ResultsDir = directory;
             _s.Phase = ExperimentPhase.Running;
-            _s.CreatedUtc = _startUtc;
             AfterChange();
             while (_s.Phase is ExperimentPhase.Running or ExperimentPhase.Stopping)
             {
@@ -96,7 +90,6 @@ public sealed class Simulation
             }
             Flush();
         }
-        _s.ElapsedSeconds = _now;
         WriteMetadata(directory, wall.Elapsed.TotalSeconds);
         return new SimulationResult(directory, _now, wall.Elapsed.TotalSeconds, _s.Started, _s.Completed, _s.Stopped, _s.Paused,
             _s.Failed, _s.Promotions, _s.Reports, _s.BestTrialId, _s.BestValue, _s.StopReason ?? "");
@@ -135,7 +128,9 @@ public sealed class Simulation
             : null;
         var decision = TrialPolicy.Decide(epoch, _spec.Scheduler.MaxT, t.Milestone, rungDecision);
         t.LastEpoch = epoch;
-        _pending.Add(new EpochReport(trialId, epoch, new Dictionary<string, double>(metrics), _startUtc.AddTicks((long)Math.Round(_now * TimeSpan.TicksPerSecond)), _now - t.RunStart, decision));
+        // As the experiment grain does: tuner time = the report's worker clock (whole ticks) minus the experiment's start.
+        double tunerTime = TimeSpan.FromTicks((long)Math.Round(_now * TimeSpan.TicksPerSecond)).TotalSeconds;
+        _pending.Add(new ResultsLine(trialId, epoch, tunerTime, _now - t.RunStart, decision, new Dictionary<string, double>(metrics)));
         Record(trialId, epoch, value);
         _searcher.Report(trialId, epoch, value);
         if (decision == TrialDecision.Continue)
@@ -229,8 +224,7 @@ public sealed class Simulation
     {
         if (_pending.Count > 0)
         {
-            // As the experiment grain does: tuner time = the report's worker clock minus the experiment's start.
-            _s.Reports += _results!.Append(_pending, id => _searcher.Recorded(id)!, r => (r.WorkerUtc - _startUtc).TotalSeconds);
+            _s.Reports += _results!.Append(_pending, id => _searcher.Recorded(id)!);
             _pending.Clear();
         }
     }
@@ -342,10 +336,13 @@ public sealed class Simulation
 
     private void WriteMetadata(string directory, double wallSeconds)
     {
-        var status = new ExperimentStatus
+        var run = new MetadataSnapshot
         {
-            Name = _spec.Name,
             Phase = _s.Phase,
+            StopReason = _s.StopReason,
+            Error = _s.Error,
+            CreatedUtc = _startUtc,
+            ElapsedSeconds = _now,
             Started = _s.Started,
             Running = _s.Running.Count,
             Paused = _s.Paused,
@@ -353,21 +350,15 @@ public sealed class Simulation
             Completed = _s.Completed,
             Failed = _s.Failed,
             Promotions = _s.Promotions,
+            NumTrialsResumed = _s.Promotions,
             Reports = _s.Reports,
-            Workers = _spec.NWorkers,
-            ElapsedSeconds = _now,
-            MaxWallclockSeconds = _spec.Stop.MaxWallclockSeconds,
             BestTrialId = _s.BestTrialId,
             BestValue = _s.BestValue,
             BestEpoch = _s.BestEpoch,
             BestConfig = _s.BestTrialId is { } best ? new Dictionary<string, object>(_trials[best].Config) : null,
-            StopReason = _s.StopReason,
-            Error = _s.Error,
-            NumTrialsResumed = _s.Promotions,
-            Metric = _spec.Metric,
         };
         var path = Path.Combine(directory, "metadata.json");
-        ExperimentMetadata.Write(path, _spec, _s, status);
+        ExperimentMetadata.Write(path, _spec, run);
         var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         json["simulated"] = true;
         json["simulation_wall_seconds"] = Math.Round(wallSeconds, 3);

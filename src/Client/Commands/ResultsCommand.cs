@@ -60,8 +60,8 @@ public static class ResultsCommand
         switch (format)
         {
             case "csv":
-                output.WriteLine(string.Join(",", new[] { "trial_id", "status", r, "best_" + m, "best_" + r, m, "first_time", "last_time" }
-                    .Concat(configNames.Select(c => "config_" + c)).Select(CsvLine.Escape)));
+                output.WriteLine(string.Join(",", new[] { ResultsSchema.TrialId, "status", r, "best_" + m, "best_" + r, m, "first_time", "last_time" }
+                    .Concat(configNames.Select(ResultsSchema.ConfigColumn)).Select(CsvLine.Escape)));
                 foreach (var t in list)
                 {
                     output.WriteLine(string.Join(",", new[]

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using OrleansHpo.Core.Spec;
 using OrleansHpo.Core.Training;
-using OrleansHpo.Grains;
+using OrleansHpo.Results;
 using OrleansHpo.Silo;
 using OrleansHpo.Simulator;
 

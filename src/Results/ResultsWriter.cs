@@ -1,18 +1,14 @@
 using System.Globalization;
 using System.Text;
-using OrleansHpo.Grains.Interfaces.Contracts;
 using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Text;
 
-namespace OrleansHpo.Grains.Results;
+namespace OrleansHpo.Results;
 
 /// <summary>
 /// Appends reports to <c>results.csv</c> (pandas-readable, Syne Tune's column names). Each (trial_id, epoch) is
 /// written at most once: on open, the keys already in the file are loaded, and a half-written last line left by a
-/// crash is cut off. Columns: trial_id, st_tuner_time, st_worker_time, st_decision, the resource attribute, the
-/// trainable's metrics, config_NAME per hyperparameter, then st_retrained_epochs (epochs retrained from scratch
-/// just before this report because a checkpoint was missing or corrupt; 0 normally) and st_config_source (where the
-/// trial's config came from: initial, random, grid, model; absent from files written before it existed).
+/// crash is cut off. The columns are <see cref="ResultsSchema"/>'s. Used by the experiment grain and the simulator.
 /// </summary>
 public sealed class ResultsWriter : IDisposable
 {
@@ -32,17 +28,13 @@ public sealed class ResultsWriter : IDisposable
         {
             RepairAndLoadKeys(path);
             using var reader = new StreamReader(path);
-            _withSource = (reader.ReadLine() ?? "").EndsWith(",st_config_source", StringComparison.Ordinal);
+            _withSource = (reader.ReadLine() ?? "").EndsWith("," + ResultsSchema.ConfigSource, StringComparison.Ordinal);
         }
         var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
         _writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\n" };
         if (!exists)
         {
-            var header = new List<string> { "trial_id", "st_tuner_time", "st_worker_time", "st_decision", resourceAttr };
-            header.AddRange(metrics);
-            header.AddRange(hyperparameters.Select(h => "config_" + h));
-            header.Add("st_retrained_epochs");
-            header.Add("st_config_source");
+            var header = ResultsSchema.Header(resourceAttr, metrics, hyperparameters);
             _writer.WriteLine(string.Join(",", header.Select(CsvLine.Escape)));
             _writer.Flush();
         }
@@ -52,7 +44,7 @@ public sealed class ResultsWriter : IDisposable
     public int Count => _written.Count;
 
     /// <summary>Append the reports not yet written; returns how many were new.</summary>
-    public int Append(IEnumerable<EpochReport> reports, Func<int, Suggestion?> configOf, Func<EpochReport, double> tunerTime)
+    public int Append(IEnumerable<ResultsLine> reports, Func<int, Suggestion?> configOf)
     {
         int added = 0;
         var line = new StringBuilder(256);
@@ -64,7 +56,7 @@ public sealed class ResultsWriter : IDisposable
             }
             line.Clear();
             line.Append(report.TrialId.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(tunerTime(report).ToString("0.######", CultureInfo.InvariantCulture)).Append(',')
+                .Append(report.TunerTime.ToString("0.######", CultureInfo.InvariantCulture)).Append(',')
                 .Append(report.WorkerSeconds.ToString("0.######", CultureInfo.InvariantCulture)).Append(',')
                 .Append(report.Decision.ToString().ToUpperInvariant()).Append(',')
                 .Append(report.Epoch.ToString(CultureInfo.InvariantCulture));
@@ -146,10 +138,10 @@ public sealed class ResultsWriter : IDisposable
                 header = false;
                 continue;
             }
-            var parts = row.Split(',', 6);
-            if (parts.Length >= 5
+            var parts = row.Split(',', ResultsSchema.FirstMetricColumn + 1);
+            if (parts.Length >= ResultsSchema.FirstMetricColumn
                 && int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var trial)
-                && int.TryParse(parts[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out var epoch))
+                && int.TryParse(parts[ResultsSchema.ResourceColumn], NumberStyles.Integer, CultureInfo.InvariantCulture, out var epoch))
             {
                 _written.Add(Key(trial, epoch));
             }
