@@ -14,7 +14,7 @@ namespace OrleansHpo.Tests.ResultsViews;
 public sealed class SimulatorDependencyTests
 {
     private static bool IsOrleans(string? name) =>
-        name is not null && (name.StartsWith("Orleans", StringComparison.Ordinal) || name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal));
+        name is "Orleans" || (name is not null && (name.StartsWith("Orleans.", StringComparison.Ordinal) || name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal)));
 
     [Fact]
     public void Simulator_dependency_closure_has_no_Orleans_assembly()
@@ -58,7 +58,7 @@ public sealed class SimulatorDependencyTests
             var core = context.LoadFromAssemblyName(new AssemblyName("OrleansHpo.Core"));
             var simulator = context.LoadFromAssemblyName(new AssemblyName("OrleansHpo.Simulator"));
             var parsed = core.GetType("OrleansHpo.Core.Spec.SpecParser", throwOnError: true)!
-                .GetMethod("Parse", [typeof(string)])!.Invoke(null, [json])!;
+                .GetMethod("Parse")!.Invoke(null, [json, null])!;
             var spec = parsed.GetType().GetProperty("Spec")!.GetValue(parsed)!;
             var factory = Activator.CreateInstance(core.GetType("OrleansHpo.Core.Training.SyntheticTrainableFactory", throwOnError: true)!)!;
             var simulationType = simulator.GetType("OrleansHpo.Simulator.Simulation", throwOnError: true)!;
