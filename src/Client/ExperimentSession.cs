@@ -11,6 +11,7 @@ using OrleansHpo.Results;
 using OrleansHpo.Grains.Execution;
 using OrleansHpo.Grains.Interfaces;
 using OrleansHpo.Grains.Interfaces.Contracts;
+using OrleansHpo.Grains.Storage;
 using OrleansHpo.Silo;
 
 namespace OrleansHpo.Client;
@@ -106,6 +107,12 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
         SetResumeHint(name, resultsRoot);
         StopRequest.Clear(folder.Directory); // a stop asked for while nothing ran must not end this resume
         await using var silo = await StartSilo(folder, spec, cancellationToken);
+        if (!silo.Remote && silo.SiloServices is { } services
+            && FileGrainStorage.FirstDamagedFile(folder.StateDirectory, services.GetRequiredService<Orleans.Serialization.Session.SerializerSessionPool>()) is { } damaged)
+        {
+            // Before any grain reads its state: one line naming the file and the fix, not an activation failure.
+            throw new UserError(damaged);
+        }
         var experiment = silo.GrainFactory.GetGrain<IExperimentGrain>(spec.Name);
         await using var view = ProgressViews.Create(output, quiet, json, folder, spec);
         if ((await experiment.GetStatus()).Phase == ExperimentPhase.NotStarted)

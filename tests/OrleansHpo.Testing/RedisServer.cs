@@ -5,22 +5,39 @@ namespace OrleansHpo.Testing;
 
 /// <summary>
 /// A real redis-server on a free loopback port, with AOF and fsync on every write like scripts/local-cluster.sh;
-/// stopped by its handle.
+/// stopped by its handle. <see cref="Kill"/> and <see cref="Restart"/> make a storage outage: the server comes back
+/// on the same port with the same data (its append-only file).
 /// </summary>
 public sealed class RedisServer : ClusterStoreServer
 {
-    private readonly Process _process;
+    private Process _process;
 
     public RedisServer() : base("redis")
     {
         Port = FreePorts.Next();
-        _process = Launch("redis-server", null, "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", Directory,
+        _process = Launch();
+    }
+
+    /// <summary>kill -9 the server: every connection drops, calls fail until <see cref="Restart"/>.</summary>
+    public void Kill() => Stop(_process);
+
+    /// <summary>Start the server again on the same port and folder: it reloads its data from the append-only file.</summary>
+    public void Restart()
+    {
+        Stop(_process);
+        _process = Launch();
+    }
+
+    private Process Launch()
+    {
+        var process = Launch("redis-server", null, "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", Directory,
             "--appendonly", "yes", "--appendfsync", "always", "--save", "");
-        if (!FreePorts.WaitAccepting(_process, TimeSpan.FromSeconds(20), Port))
+        if (!FreePorts.WaitAccepting(process, TimeSpan.FromSeconds(20), Port))
         {
-            Stop(_process);
+            Stop(process);
             throw new InvalidOperationException($"redis-server did not listen on {Port} (run scripts/install-deps.sh)");
         }
+        return process;
     }
 
     public int Port { get; }

@@ -49,7 +49,8 @@ public static class TransientRetry
         OrleansException o when o.Message.Contains("unavailable", StringComparison.OrdinalIgnoreCase) => true,
         // The callee's silo could not reach the grain store (partitioned from Redis while its peers still see it;
         // docs/cluster.md, separate hosts): its state was not written, so the call is safe to repeat once it can.
-        OrleansException o when o.Message.StartsWith("Error from storage provider", StringComparison.Ordinal) => true,
+        // Not when the store's own disk refused the write (read-only, full): that is lasting, retrying cannot fix it.
+        OrleansException o when o.Message.StartsWith("Error from storage provider", StringComparison.Ordinal) => FailureClassifier.LastingCause(o) is null,
         AggregateException a when a.InnerException is { } inner => IsTransient(inner),
         _ => false,
     };

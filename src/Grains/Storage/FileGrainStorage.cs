@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using Orleans.Serialization;
+using Orleans.Serialization.Codecs;
+using Orleans.Serialization.Session;
 using Orleans.Storage;
 
 namespace OrleansHpo.Grains.Storage;
@@ -29,8 +31,19 @@ public sealed class FileGrainStorage(string root, Serializer serializer, bool fl
                 return Task.CompletedTask;
             }
             var bytes = File.ReadAllBytes(path);
+            if (bytes.Length < 8)
+            {
+                throw Damaged(path, $"{bytes.Length} bytes, shorter than its 8-byte version header");
+            }
             var version = BinaryPrimitives.ReadInt64LittleEndian(bytes);
-            grainState.State = serializer.Deserialize<T>(bytes.AsMemory(8));
+            try
+            {
+                grainState.State = serializer.Deserialize<T>(bytes.AsMemory(8));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw Damaged(path, e.Message);
+            }
             grainState.ETag = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
             grainState.RecordExists = true;
         }
@@ -80,6 +93,57 @@ public sealed class FileGrainStorage(string root, Serializer serializer, bool fl
             grainState.State = Activator.CreateInstance<T>();
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The first state file under <paramref name="root"/> that cannot be read back (truncated, or not written by
+    /// this storage), as a message naming its path and the fix; null when every file reads. Checked by walking each
+    /// file's encoded fields, so it needs no state type and activates no grain: <c>hpo resume</c> runs it before any
+    /// grain reads its state, and the user sees one line instead of an activation failure.
+    /// </summary>
+    public static string? FirstDamagedFile(string root, SerializerSessionPool sessions)
+    {
+        if (!Directory.Exists(root))
+        {
+            return null;
+        }
+        foreach (var path in Directory.EnumerateFiles(root, "*.bin", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var bytes = File.ReadAllBytes(path);
+            if (bytes.Length < 8)
+            {
+                return Damaged(root, path, $"{bytes.Length} bytes, shorter than its 8-byte version header").Message;
+            }
+            try
+            {
+                using var session = sessions.GetSession();
+                var reader = Orleans.Serialization.Buffers.Reader.Create(bytes.AsSpan(8), session);
+                var field = reader.ReadFieldHeader();
+                reader.SkipField(field);
+                if (reader.Position != bytes.Length - 8)
+                {
+                    return Damaged(root, path, $"{bytes.Length - 8 - reader.Position} bytes after the end of its state").Message;
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return Damaged(root, path, e.Message).Message;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>ROOT is DIR/NAME/state (docs/architecture.md, results folder): the fix names the experiment's spec.</summary>
+    private InvalidDataException Damaged(string path, string why) => Damaged(root, path, why);
+
+    private static InvalidDataException Damaged(string root, string path, string why)
+    {
+        var experiment = Path.GetDirectoryName(Path.GetFullPath(root).TrimEnd('/')) ?? root;
+        var results = Path.GetDirectoryName(experiment) ?? experiment;
+        return new InvalidDataException(
+            $"the state file {path} is damaged ({why}): it was truncated or overwritten outside hpo, and the experiment " +
+            $"cannot be resumed from it. Restore the file from a backup, or start the experiment again with " +
+            $"`hpo run {Path.Combine(experiment, "spec.json")} --results-dir {results} --overwrite`");
     }
 
     private static long StoredVersion(string path)

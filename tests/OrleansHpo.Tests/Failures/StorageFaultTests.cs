@@ -14,10 +14,13 @@ namespace OrleansHpo.Tests.Failures;
 /// </summary>
 public sealed class StorageFaultTests(ITestOutputHelper log)
 {
-    // Skipped: on the loaded shared machine this test's process stopped polling (its wait loop made no progress for
-    // minutes while the run waited at its gate), cause not found in time. The same behaviour is shown by hand (see
-    // docs/architecture.md, "Failures") and by the full-disk test below, which goes through the same halt path.
-    [Fact(Skip = "wait loop stalls in the test host on the shared machine; cause under investigation")]
+    // The fault is made with mount(2) called in this process (no helper process to start while the run waits).
+    // Skipped: it passes when the folder turns read-only between writes, and fails (2 runs in 3 here) when the fault
+    // lands while a checkpoint or fence file is being written: its .tmp was created before the fault, the rename
+    // after it fails, and then hpo run neither exits nor logs anything for 10 s (metadata stays "running"; left
+    // behind: checkpoints/trial-N/fence.PID.GUID.tmp or epoch-1.fence-1.ckpt.PID.GUID.tmp next to fence.lock).
+    // Reproduced by this test; the checkpoint store's failure path (fence lock release) is the suspect, not fixed.
+    [Fact(Skip = "hpo run hangs silently when the fault lands mid checkpoint/fence write (see comment above)")]
     public async Task A_folder_made_read_only_mid_run_exits_non_zero_within_10_s_and_resume_completes_with_no_failed_trial()
     {
         var dir = HpoProcess.TempDir();
@@ -26,16 +29,16 @@ public sealed class StorageFaultTests(ITestOutputHelper log)
         // walks the tree, and the run can finish meanwhile). The fix: unmount it.
         var probe = Path.Combine(dir, "probe");
         Directory.CreateDirectory(probe);
-        var can = Tool("mount", "--bind", probe, probe);
+        var can = ReadOnlyBind(probe);
         if (!can.Ok)
         {
             log.WriteLine($"SKIPPED: cannot bind-mount (needs root): {can.Output}");
             return;
         }
-        Tool("umount", probe);
+        Unmount(probe);
         await FaultThenResume(dir, "readonly",
-            fault: () => Tool("sh", "-c", $"mount --bind '{folder}' '{folder}' && mount -o remount,ro,bind '{folder}'"),
-            fix: () => Tool("umount", folder),
+            fault: () => ReadOnlyBind(folder),
+            fix: () => Unmount(folder),
             expected: "read-only",
             checkpointKb: 0);
     }
@@ -84,7 +87,11 @@ public sealed class StorageFaultTests(ITestOutputHelper log)
             {
                 await Task.Delay(20);
             }
-            Assert.False(run.HasExited, "the run ended before the fault: " + await stdout + await stderr);
+            if (run.HasExited)
+            {
+                // Only then: the message awaits the process's output, which ends when the process does.
+                Assert.Fail("the run ended before the fault: " + await stdout + await stderr);
+            }
             var applied = fault();
             Assert.True(applied.Ok, applied.Output);
             faultAt.Restart();
@@ -122,6 +129,29 @@ public sealed class StorageFaultTests(ITestOutputHelper log)
         Assert.Equal(keys.Count, keys.Distinct().Count()); // no report recorded twice
         Assert.Equal(Enumerable.Range(0, trials), keys.Select(k => k.Trial).Distinct().Order()); // no trial lost
     }
+
+    private const ulong MsRdOnly = 1, MsRemount = 32, MsBind = 4096;
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int mount(string? source, string target, string? type, ulong flags, IntPtr data);
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int umount2(string target, int flags);
+
+    /// <summary>A read-only bind mount of <paramref name="folder"/> over itself (mount --bind, then remount ro).</summary>
+    private static (bool Ok, string Output) ReadOnlyBind(string folder)
+    {
+        if (mount(folder, folder, null, MsBind, IntPtr.Zero) != 0)
+        {
+            return (false, $"mount --bind {folder}: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+        return mount(null, folder, null, MsRemount | MsBind | MsRdOnly, IntPtr.Zero) == 0
+            ? (true, "")
+            : (false, $"remount ro {folder}: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+    }
+
+    private static (bool Ok, string Output) Unmount(string folder) =>
+        umount2(folder, 0) == 0 ? (true, "") : (false, $"umount {folder}: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
 
     private static string TestTrainablesDll => Path.Combine(AppContext.BaseDirectory, "OrleansHpo.TestTrainables.dll");
 
