@@ -278,6 +278,7 @@ public static class ClusterSiloHost
         builder.Services.AddSingleton(new SlurmJobContext(options.Slurm == "auto" ? SlurmJob.FromEnvironment() : null,
             DrainMarginPolicy.Default with { MinMargin = options.SlurmMinMargin }));
         builder.Services.AddHostedService<TrainingDrainService>();
+        builder.Services.AddHostedService<ClusterStoreWatch>();
         if (options.Metrics == "console")
         {
             builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics

@@ -52,7 +52,7 @@ internal sealed class TrialRun
         _store = store;
         _options = options;
         _logger = logger;
-        _cancel = CancellationTokenSource.CreateLinkedTokenSource(options.Drain.AbortToken);
+        _cancel = CancellationTokenSource.CreateLinkedTokenSource(options.Drain.AbortToken, options.Store.LostToken);
         _decisionEpochs = [.. plan.Rungs.Select(r => r.Level), milestone, plan.MaxT];
         _rungLevels = [.. plan.Rungs.Select(r => r.Level)];
         _checkpointEpochs = [.. plan.Rungs.Select(r => r.Level).Where(l => l < plan.MaxT)];
@@ -118,7 +118,9 @@ internal sealed class TrialRun
         {
             try
             {
-                return call().GetAwaiter().GetResult();
+                // A cancelled run stops waiting at once (the store lost, a drain's leeway over); the grain still handles
+                // the call if it arrives, and hears of the run's end next (OnRunEnded), as for any cancelled run.
+                return call().WaitAsync(_cancel.Token).GetAwaiter().GetResult();
             }
             catch (Exception e) when (FailureClassifier.Classify(e) == FailureClass.Transient && !Detached
                                       && !_cancel.IsCancellationRequested && DateTime.UtcNow < deadline)

@@ -21,5 +21,8 @@ public sealed class WorkerOptions
     /// <summary>Graceful shutdown / time limit switch shared by this silo's runs.</summary>
     public TrainingDrain Drain { get; } = new();
 
+    /// <summary>Whether the silo reaches the cluster store; runs stop while it does not (cluster silos only).</summary>
+    public StoreContact Store { get; } = new();
+
     public int EffectiveIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : Math.Max(1, Environment.ProcessorCount / Math.Max(1, Slots));
 }
