@@ -8,9 +8,11 @@ using OrleansHpo.Tests.Cli;
 namespace OrleansHpo.Tests.Redis;
 
 /// <summary>
-/// <c>scripts/local-cluster.sh</c>, the script a user runs to try the cluster on one machine, end to end: start 2
-/// silos and Redis, run an experiment against them with <c>hpo run --cluster</c>, kill a silo, stop. Own ports and
-/// folder (HPO_* variables), the hpo.dll built next to the tests (HPO_DLL), so it never touches a user's .cluster/.
+/// <c>scripts/local-cluster.sh</c>, the script a user runs to try the cluster on one machine, end to end, on each
+/// backend (Redis; Azure Storage on Azurite): start 2 silos and the store, run an experiment against them with
+/// <c>hpo run --cluster</c>, kill a silo while it runs (the run completes with every report once and no epoch gap),
+/// stop. Own ports and folder (HPO_* variables), the hpo.dll built next to the tests (HPO_DLL), so it never touches a
+/// user's .cluster/.
 /// </summary>
 [Collection("redis-cluster")]
 public sealed partial class LocalClusterScriptTests : IDisposable
@@ -38,6 +40,7 @@ public sealed partial class LocalClusterScriptTests : IDisposable
             ["HPO_SILO_PORT_BASE"] = FreeRange(2).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["HPO_GATEWAY_PORT_BASE"] = FreeRange(2).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["HPO_DLL"] = HpoProcess.Dll,
+            ["HPO_AZURITE_PORT"] = (FreeRange(3) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 
@@ -47,49 +50,81 @@ public sealed partial class LocalClusterScriptTests : IDisposable
     [GeneratedRegex(@"^redis pid (\d+) port (\d+) ", RegexOptions.Multiline)]
     private static partial Regex RedisLine();
 
-    [Fact]
-    public async Task Start_run_kill_and_stop_end_exactly_the_processes_it_started()
+    [GeneratedRegex(@"^azurite pid (\d+) blob-port (\d+) ", RegexOptions.Multiline)]
+    private static partial Regex AzuriteLine();
+
+    [Theory]
+    [InlineData("redis")]
+    [InlineData("azurite")]
+    public async Task Start_run_kill_and_stop_end_exactly_the_processes_it_started(string backend)
     {
-        var start = await Script(TimeSpan.FromSeconds(180), "start", "2");
+        var start = await Script(TimeSpan.FromSeconds(180), "start", "2", "--backend", backend);
         Assert.True(start.Code == 0, start.Output);
         var url = start.Output.Trim().Split('\n')[^1];
-        Assert.Equal($"redis://127.0.0.1:{_env["HPO_REDIS_PORT"]}", url);
+        if (backend == "redis")
+        {
+            Assert.Equal($"redis://127.0.0.1:{_env["HPO_REDIS_PORT"]}", url);
+        }
+        else
+        {
+            Assert.StartsWith("azure:DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;", url, StringComparison.Ordinal);
+            Assert.Contains($"BlobEndpoint=http://127.0.0.1:{_env["HPO_AZURITE_PORT"]}/", url, StringComparison.Ordinal);
+        }
 
         var status = await Script(TimeSpan.FromSeconds(30), "status");
         var silos = SiloLine().Matches(status.Output).Select(m => (Index: m.Groups[1].Value, Pid: int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), State: m.Groups[3].Value)).ToList();
         Assert.Equal([("1", "running"), ("2", "running")], silos.Select(s => (s.Index, s.State)));
-        var redisPid = int.Parse(Assert.Single(RedisLine().Matches(status.Output)).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var storePid = int.Parse(Assert.Single((backend == "redis" ? RedisLine() : AzuriteLine()).Matches(status.Output)).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
         var spec = Path.Combine(_dir, "script.json");
         await File.WriteAllTextAsync(spec, """
         {
           "name": "script",
           "trainable": "synthetic",
-          "config_space": { "learning_rate": { "type": "loguniform", "lower": 0.0001, "upper": 1.0 }, "epochs": 9, "delay_ms": 20 },
+          "config_space": { "learning_rate": { "type": "loguniform", "lower": 0.0001, "upper": 1.0 }, "epochs": 9, "delay_ms": 100 },
           "metric": "loss",
           "mode": "min",
           "max_resource_attr": "epochs",
           "scheduler": { "type": "asha", "variant": "promotion", "grace_period": 1, "reduction_factor": 3 },
           "searcher": { "type": "random", "seed": 3 },
           "n_workers": 4,
-          "stop": { "max_trials_started": 12 }
+          "checkpoints": { "every_epoch": true },
+          "stop": { "max_trials_started": 16 }
         }
         """);
-        var run = await HpoProcess.RunAsync(TimeSpan.FromSeconds(120), "run", spec, "--cluster", url, "--results-dir", Path.Combine(_dir, "results"));
-        Assert.True(run.ExitCode == 0, run.Output + run.Error);
-        Assert.Contains("best: ", run.Output);
-
+        // kill -9 silo 1 once the run has recorded a few reports; the run goes on on silo 2.
+        var results = Path.Combine(_dir, "results");
+        using var run = HpoProcess.Start("run", spec, "--cluster", url, "--results-dir", results);
+        var output = run.StandardOutput.ReadToEndAsync();
+        var error = run.StandardError.ReadToEndAsync();
+        var csv = Path.Combine(results, "script", "results.csv");
+        await ClusterFaultToleranceTests.WaitFor(() => ClusterFaultToleranceTests.ResultRows(csv) >= 6 || run.HasExited, TimeSpan.FromSeconds(90), "6 reports");
         var kill = await Script(TimeSpan.FromSeconds(30), "kill", "1");
         Assert.Equal(0, kill.Code);
         await ClusterFaultToleranceTests.WaitFor(() => !Alive(silos[0].Pid), TimeSpan.FromSeconds(10), "silo 1 to die");
         Assert.Matches(@"silo 1 pid \d+ dead", (await Script(TimeSpan.FromSeconds(30), "status")).Output);
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(150)))
+        {
+            await run.WaitForExitAsync(cts.Token);
+        }
+        Assert.True(run.ExitCode == 0, await output + await error);
+        Assert.Contains("best: ", await output);
+        // Every (trial, epoch) once, and each trial's epochs 1..last without a gap.
+        var epochs = File.ReadLines(csv).Skip(1).Select(l => l.Split(','))
+            .Select(f => (Trial: int.Parse(f[0], System.Globalization.CultureInfo.InvariantCulture), Epoch: int.Parse(f[4], System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+        Assert.Equal(epochs.Count, epochs.Distinct().Count());
+        foreach (var trial in epochs.GroupBy(e => e.Trial))
+        {
+            Assert.Equal(Enumerable.Range(1, trial.Max(e => e.Epoch)), trial.Select(e => e.Epoch).Order());
+        }
 
         var stop = await Script(TimeSpan.FromSeconds(120), "stop");
         Assert.True(stop.Code == 0, stop.Output);
         Assert.False(Alive(silos[1].Pid), "silo 2 still runs after stop");
-        Assert.False(Alive(redisPid), "redis-server still runs after stop");
+        Assert.False(Alive(storePid), $"the {backend} store still runs after stop");
         var after = await Script(TimeSpan.FromSeconds(30), "status");
-        Assert.Contains("redis not running", after.Output);
+        Assert.Contains(backend == "redis" ? "redis not running" : "azurite not running", after.Output);
         Assert.Empty(SiloLine().Matches(after.Output));
     }
 
