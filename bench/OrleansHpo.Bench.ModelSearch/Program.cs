@@ -3,12 +3,18 @@
 // ASHA-promotion-like data: most trials at level 1, fewer at 3 and 9), with 2 pending trials; its next Suggest runs one
 // hyperparameter fit (timed apart) and the acquisition (posterior, fantasies, 250 candidates + local search). Repeated
 // with R different seeds; medians printed. Usage: dotnet run -c Release -- [sizes=50,200,500] [repeats=3]
+// Or `status [trials]`: status latency of a real embedded experiment while its bayesopt searcher fits (StatusDuringFit.cs).
 using System.Diagnostics;
 using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Spec;
 using OrleansHpo.ModelSearch.Bayesopt;
 using OrleansHpo.ModelSearch.Kde;
 
+if (args.Length > 0 && args[0] == "status")
+{
+    await OrleansHpo.Bench.ModelSearch.StatusDuringFit.Run(args[1..]);
+    return;
+}
 var sizes = args.Length > 0 ? args[0].Split(',').Select(int.Parse).ToArray() : [50, 200, 500];
 var repeats = args.Length > 1 ? int.Parse(args[1]) : 3;
 var space = new ConfigSpace(
