@@ -10,6 +10,13 @@ using OrleansHpo.Silo;
 // Scheduler throughput on the embedded silo: synthetic trainable at zero delay, so everything measured is
 // OrleansHpo's own overhead (grain calls, rung decisions, state writes, results.csv).
 // Usage: dotnet run -c Release --project bench/OrleansHpo.Bench -- [--trials 1000] [--workers 8] [--scheduler asha-promotion|asha-stopping] [--max-t 27]
+//        dotnet run -c Release --project bench/OrleansHpo.Bench -- --state-growth [--epochs 1000]
+//        (bytes per trial-state write against the epoch, for one long trial: StateGrowth.cs)
+if (args.Contains("--state-growth"))
+{
+    await OrleansHpo.Bench.StateGrowth.Run(Arg("--epochs", 1000));
+    return;
+}
 var trials = Arg("--trials", 1000);
 var workers = Arg("--workers", 8);
 var maxT = Arg("--max-t", 27);

@@ -27,6 +27,15 @@ public interface IExperimentGrain : IGrainWithStringKey
     [OneWay]
     Task OnStorageFault(string cause);
 
+    /// <summary>
+    /// Which of <paramref name="epochs"/> of trial <paramref name="trialId"/> are recorded durably: written to
+    /// results.csv before the experiment's state was last saved. The trial drops those from its state, which stays
+    /// bounded (docs/architecture.md, "Bounded grain state"). Interleaves with other calls (it reads only), so a trial
+    /// can await it while the experiment awaits that trial.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<int[]> ConfirmRecorded(int trialId, int[] epochs);
+
     /// <summary>New reports from a trial and, when it leaves its slot, how it ended. One-way: trials never wait on it.</summary>
     [OneWay]
     Task OnTrialEvent(TrialEvent trialEvent);
