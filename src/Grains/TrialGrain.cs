@@ -160,7 +160,7 @@ public sealed class TrialGrain(
         {
             return;
         }
-        DeleteCheckpointOnStop();
+        await DeleteCheckpointOnStop();
         DeactivateOnIdle();
         Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], TrialStatus.Failed, S.LastEpoch, reason, 0, run.RunId) { Abandoned = true }).Ignore();
     }
@@ -274,14 +274,14 @@ public sealed class TrialGrain(
         }
         if (replaced is not null && replaced.Uri != S.Checkpoint?.Uri)
         {
-            checkpoints.Delete(replaced);
+            await checkpoints.DeleteAsync(replaced); // I/O off the grain's thread; the state no longer refers to it
         }
         if (outcome is { } finished)
         {
             _run = null;
             if (finished != TrialStatus.Paused)
             {
-                DeleteCheckpointOnStop();
+                await DeleteCheckpointOnStop();
             }
             DeactivateOnIdle(); // paused: the state is persisted, the activation goes away
         }
@@ -327,7 +327,7 @@ public sealed class TrialGrain(
         {
             logger.LogWarning("Trial {TrialId} failed: {Error}", plan.TrialId, error);
         }
-        DeleteCheckpointOnStop();
+        await DeleteCheckpointOnStop();
         DeactivateOnIdle();
         Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], outcome, S.LastEpoch, error, retrained, runId)).Ignore();
     }
@@ -351,7 +351,7 @@ public sealed class TrialGrain(
         }
         if (lost is not null)
         {
-            checkpoints.Delete(lost);
+            await checkpoints.DeleteAsync(lost);
         }
         Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], null, S.LastEpoch, null, 0, runId) { RetrainedFromScratch = true }).Ignore();
     }
@@ -364,7 +364,7 @@ public sealed class TrialGrain(
         }
         // File first, then state: a crash in between leaves a reference to a missing file, which a resume already
         // treats as "no checkpoint" (retrain from scratch); the other order could leave an orphan file on disk.
-        checkpoints.Delete(checkpoint);
+        await checkpoints.DeleteAsync(checkpoint);
         S.Checkpoint = null;
         if (await TryWrite())
         {
@@ -445,7 +445,7 @@ public sealed class TrialGrain(
         run.Start(workers);
     }
 
-    private void DeleteCheckpointOnStop()
+    private async Task DeleteCheckpointOnStop()
     {
         // Only trials that can still be resumed keep a checkpoint, and a completed trial whose final checkpoint the
         // experiment may keep among the best K (checkpoints.keep_best; it sends DropCheckpoint otherwise).
@@ -453,7 +453,7 @@ public sealed class TrialGrain(
             && S.Plan?.DeleteCheckpointWhenFinished != false
             && !(S.Status == TrialStatus.Completed && S.Plan?.KeepFinalCheckpoint == true))
         {
-            checkpoints.Delete(checkpoint);
+            await checkpoints.DeleteAsync(checkpoint);
         }
     }
 
