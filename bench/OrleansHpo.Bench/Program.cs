@@ -44,14 +44,30 @@ var spec = $$"""
 """;
 
 var latencies = new List<double>();
+// --state-bytes: also the largest state write of each grain kind (experiment, rung, trial), to show what bounds them.
+var stateBytes = args.Contains("--state-bytes") ? new Dictionary<string, long>() : null;
 using var listener = new MeterListener();
 listener.InstrumentPublished = (instrument, l) =>
 {
-    if (instrument.Meter.Name == HpoMetrics.MeterName && instrument.Name == "hpo.decision.latency")
+    if (instrument.Meter.Name == HpoMetrics.MeterName
+        && (instrument.Name == "hpo.decision.latency" || (stateBytes is not null && instrument.Name == "hpo.state.write_bytes")))
     {
         l.EnableMeasurementEvents(instrument);
     }
 };
+listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+{
+    foreach (var tag in tags)
+    {
+        if (tag.Key == "state" && tag.Value is string kind)
+        {
+            lock (stateBytes!)
+            {
+                stateBytes[kind] = Math.Max(value, stateBytes.GetValueOrDefault(kind));
+            }
+        }
+    }
+});
 listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
 {
     lock (latencies)
@@ -104,6 +120,7 @@ await using (var silo = await EmbeddedSilo.StartAsync(new HpoSiloOptions { State
         managed_heap_mb_after = Math.Round(managed / 1048576.0, 1),
         managed_heap_mb_before = Math.Round(memoryBefore / 1048576.0, 1),
         working_set_mb = Math.Round(process.WorkingSet64 / 1048576.0, 1),
+        max_state_write_bytes = stateBytes,
     }));
 }
 Directory.Delete(dir, recursive: true);

@@ -5,8 +5,8 @@ namespace OrleansHpo.Grains.Interfaces;
 
 /// <summary>
 /// One experiment (key: its name). Owns the searcher, the stop criteria and the n_workers slots; asks rung grains
-/// for promotions when a slot frees up and starts new trials otherwise. Trials only ever talk to it one-way,
-/// so no call chain can come back into a trial.
+/// for promotions when a slot frees up and starts new trials otherwise. Trials talk to it one-way, except for the
+/// read-only, interleaving <see cref="ConfirmRecorded"/>, so no call chain can block on a trial that waits for it.
 /// </summary>
 public interface IExperimentGrain : IGrainWithStringKey
 {
