@@ -44,8 +44,10 @@ var spec = $$"""
 """;
 
 var latencies = new List<double>();
-// --state-bytes: also the largest state write of each grain kind (experiment, rung, trial), to show what bounds them.
+// --state-bytes: also the largest state write and the total bytes written of each grain kind (experiment, rung,
+// trial), to show what bounds them.
 var stateBytes = args.Contains("--state-bytes") ? new Dictionary<string, long>() : null;
+var stateTotals = new Dictionary<string, long>();
 using var listener = new MeterListener();
 listener.InstrumentPublished = (instrument, l) =>
 {
@@ -64,6 +66,7 @@ listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
             lock (stateBytes!)
             {
                 stateBytes[kind] = Math.Max(value, stateBytes.GetValueOrDefault(kind));
+                stateTotals[kind] = stateTotals.GetValueOrDefault(kind) + value;
             }
         }
     }
@@ -121,6 +124,7 @@ await using (var silo = await EmbeddedSilo.StartAsync(new HpoSiloOptions { State
         managed_heap_mb_before = Math.Round(memoryBefore / 1048576.0, 1),
         working_set_mb = Math.Round(process.WorkingSet64 / 1048576.0, 1),
         max_state_write_bytes = stateBytes,
+        total_state_bytes_written = stateBytes is null ? null : stateTotals,
     }));
 }
 Directory.Delete(dir, recursive: true);
