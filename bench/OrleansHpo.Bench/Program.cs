@@ -10,6 +10,13 @@ using OrleansHpo.Silo;
 // Scheduler throughput on the embedded silo: synthetic trainable at zero delay, so everything measured is
 // OrleansHpo's own overhead (grain calls, rung decisions, state writes, results.csv).
 // Usage: dotnet run -c Release --project bench/OrleansHpo.Bench -- [--trials 1000] [--workers 8] [--scheduler asha-promotion|asha-stopping] [--max-t 27]
+//        dotnet run -c Release --project bench/OrleansHpo.Bench -- --state-growth [--epochs 1000]
+//        (bytes per trial-state write against the epoch, for one long trial: StateGrowth.cs)
+if (args.Contains("--state-growth"))
+{
+    await OrleansHpo.Bench.StateGrowth.Run(Arg("--epochs", 1000));
+    return;
+}
 var trials = Arg("--trials", 1000);
 var workers = Arg("--workers", 8);
 var maxT = Arg("--max-t", 27);
@@ -37,14 +44,33 @@ var spec = $$"""
 """;
 
 var latencies = new List<double>();
+// --state-bytes: also the largest state write and the total bytes written of each grain kind (experiment, rung,
+// trial), to show what bounds them.
+var stateBytes = args.Contains("--state-bytes") ? new Dictionary<string, long>() : null;
+var stateTotals = new Dictionary<string, long>();
 using var listener = new MeterListener();
 listener.InstrumentPublished = (instrument, l) =>
 {
-    if (instrument.Meter.Name == HpoMetrics.MeterName && instrument.Name == "hpo.decision.latency")
+    if (instrument.Meter.Name == HpoMetrics.MeterName
+        && (instrument.Name == "hpo.decision.latency" || (stateBytes is not null && instrument.Name == "hpo.state.write_bytes")))
     {
         l.EnableMeasurementEvents(instrument);
     }
 };
+listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+{
+    foreach (var tag in tags)
+    {
+        if (tag.Key == "state" && tag.Value is string kind)
+        {
+            lock (stateBytes!)
+            {
+                stateBytes[kind] = Math.Max(value, stateBytes.GetValueOrDefault(kind));
+                stateTotals[kind] = stateTotals.GetValueOrDefault(kind) + value;
+            }
+        }
+    }
+});
 listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
 {
     lock (latencies)
@@ -97,6 +123,8 @@ await using (var silo = await EmbeddedSilo.StartAsync(new HpoSiloOptions { State
         managed_heap_mb_after = Math.Round(managed / 1048576.0, 1),
         managed_heap_mb_before = Math.Round(memoryBefore / 1048576.0, 1),
         working_set_mb = Math.Round(process.WorkingSet64 / 1048576.0, 1),
+        max_state_write_bytes = stateBytes,
+        total_state_bytes_written = stateBytes is null ? null : stateTotals,
     }));
 }
 Directory.Delete(dir, recursive: true);

@@ -110,7 +110,9 @@ public sealed partial class ExperimentGrain : IIncomingGrainCallFilter
         {
             if (_spec is not null)
             {
-                ExperimentMetadata.Write(Path.Combine(S.ResultsDir, "metadata.json"), _spec, Metadata(Halted(Status())));
+                var json = ExperimentMetadata.Compose(_spec, Metadata(Halted(Status())));
+                var path = Path.Combine(S.ResultsDir, "metadata.json");
+                await Task.Run(() => ExperimentMetadata.WriteAtomically(path, json)); // the file I/O off the grain's thread
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

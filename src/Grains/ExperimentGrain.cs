@@ -37,6 +37,8 @@ public sealed partial class ExperimentGrain(
     private DateTime _sessionStartUtc;
     private IGrainTimer? _timer;
     private long _lastMetadataWrite;
+    /// <summary>(trial, epoch) keys recorded since the state was last saved: not yet confirmed to their trials.</summary>
+    private readonly HashSet<long> _unsaved = [];
     private Task _metadataWrite = Task.CompletedTask;
 
     private ExperimentState S => state.State;
@@ -376,6 +378,7 @@ public sealed partial class ExperimentGrain(
             id => _searcher!.Recorded(id));
         foreach (var report in reports)
         {
+            _unsaved.Add(ReportKey(report.TrialId, report.Epoch));
             var value = report.Metrics[_spec!.Metric];
             _searcher!.Report(report.TrialId, report.Epoch, value);
             if (S.BestValue is not { } best || (_spec.Mode == Mode.Min ? value < best : value > best))
@@ -525,15 +528,22 @@ public sealed partial class ExperimentGrain(
         Metric = _spec?.Metric ?? "",
     };
 
-    private Task Save()
+    private async Task Save()
     {
         if (_spec is not null && S.Phase is ExperimentPhase.Running or ExperimentPhase.Stopping)
         {
             S.ElapsedSeconds = Elapsed;
         }
         _checkpoints?.Save();
-        return state.WriteStateAsync();
+        await state.WriteStateAsync();
+        _unsaved.Clear(); // what was recorded before this write is durable now (ConfirmRecorded)
     }
+
+    public Task<int[]> ConfirmRecorded(int trialId, int[] epochs) => Task.FromResult(_results is { } results
+        ? epochs.Where(e => results.Contains(trialId, e) && !_unsaved.Contains(ReportKey(trialId, e))).ToArray()
+        : []);
+
+    private static long ReportKey(int trialId, int epoch) => ((long)trialId << 32) | (uint)epoch;
 
     /// <summary>
     /// metadata.json, at most once a second (and when the experiment ends): the JSON is composed in the turn, the file

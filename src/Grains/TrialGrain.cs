@@ -31,6 +31,11 @@ public sealed class TrialGrain(
     private string? _stopReason;
     private bool _stale;
     private bool _retrainCounted;
+    private int _confirmAt = ConfirmEvery;
+
+    /// <summary>Unconfirmed reports at which a write first asks the experiment which of them it has recorded.</summary>
+    internal const int ConfirmEvery = 16;
+    private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(5);
 
     private TrialState S => state.State;
 
@@ -38,6 +43,8 @@ public sealed class TrialGrain(
     {
         activity.Activated(this.GetGrainId());
         S.Activations++;
+        // A state file written before state was bounded holds every report in Unconfirmed and no LastReport.
+        S.LastReport ??= S.Unconfirmed.LastOrDefault();
         return Task.CompletedTask;
     }
 
@@ -153,7 +160,7 @@ public sealed class TrialGrain(
         {
             return;
         }
-        DeleteCheckpointOnStop();
+        await DeleteCheckpointOnStop();
         DeactivateOnIdle();
         Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], TrialStatus.Failed, S.LastEpoch, reason, 0, run.RunId) { Abandoned = true }).Ignore();
     }
@@ -193,7 +200,7 @@ public sealed class TrialGrain(
         {
             await Resume(milestone, runId);
         }
-        return new RecoverResult(S.Status, [.. S.Reports], S.LastEpoch, S.RunId, S.Milestone);
+        return new RecoverResult(S.Status, Reported(), S.LastEpoch, S.RunId, S.Milestone);
     }
 
     public async Task<TrialDecision> OnEpochs(int runId, EpochReport[] reports, CheckpointRef? checkpoint)
@@ -235,7 +242,8 @@ public sealed class TrialGrain(
             var recorded = report with { Decision = d, RetrainedEpochs = S.UnmarkedRetrainedEpochs };
             S.UnmarkedRetrainedEpochs = 0;
             accepted.Add(recorded);
-            S.Reports.Add(recorded);
+            S.Unconfirmed.Add(recorded);
+            S.LastReport = recorded;
             S.LastEpoch = report.Epoch;
             if (d != TrialDecision.Continue)
             {
@@ -252,9 +260,13 @@ public sealed class TrialGrain(
             S.PausedAt = S.LastEpoch;
             dirty = true;
         }
-        if (dirty && !await TryWrite())
+        if (dirty)
         {
-            return TrialDecision.Stop;
+            await DropConfirmed(plan);
+            if (!await TryWrite())
+            {
+                return TrialDecision.Stop;
+            }
         }
         if (accepted.Count > 0)
         {
@@ -262,14 +274,14 @@ public sealed class TrialGrain(
         }
         if (replaced is not null && replaced.Uri != S.Checkpoint?.Uri)
         {
-            checkpoints.Delete(replaced);
+            await checkpoints.DeleteAsync(replaced); // I/O off the grain's thread; the state no longer refers to it
         }
         if (outcome is { } finished)
         {
             _run = null;
             if (finished != TrialStatus.Paused)
             {
-                DeleteCheckpointOnStop();
+                await DeleteCheckpointOnStop();
             }
             DeactivateOnIdle(); // paused: the state is persisted, the activation goes away
         }
@@ -315,7 +327,7 @@ public sealed class TrialGrain(
         {
             logger.LogWarning("Trial {TrialId} failed: {Error}", plan.TrialId, error);
         }
-        DeleteCheckpointOnStop();
+        await DeleteCheckpointOnStop();
         DeactivateOnIdle();
         Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], outcome, S.LastEpoch, error, retrained, runId)).Ignore();
     }
@@ -339,7 +351,7 @@ public sealed class TrialGrain(
         }
         if (lost is not null)
         {
-            checkpoints.Delete(lost);
+            await checkpoints.DeleteAsync(lost);
         }
         Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], null, S.LastEpoch, null, 0, runId) { RetrainedFromScratch = true }).Ignore();
     }
@@ -352,7 +364,7 @@ public sealed class TrialGrain(
         }
         // File first, then state: a crash in between leaves a reference to a missing file, which a resume already
         // treats as "no checkpoint" (retrain from scratch); the other order could leave an orphan file on disk.
-        checkpoints.Delete(checkpoint);
+        await checkpoints.DeleteAsync(checkpoint);
         S.Checkpoint = null;
         if (await TryWrite())
         {
@@ -371,12 +383,50 @@ public sealed class TrialGrain(
         Activations = S.Activations,
         RunId = S.RunId,
         Error = S.Error,
-        Reports = [.. S.Reports],
+        Reports = Reported(),
         Silo = RuntimeIdentity,
         RetrainedEpochs = S.RetrainedEpochs,
         PausedAt = S.PausedAt,
         RetrainedFromScratch = S.RetrainedFromScratch,
     });
+
+    /// <summary>What the trial can still tell its experiment: the unconfirmed reports, and the last report always.</summary>
+    private EpochReport[] Reported() =>
+        S.LastReport is { } last && (S.Unconfirmed.Count == 0 || S.Unconfirmed[^1].Epoch < last.Epoch)
+            ? [.. S.Unconfirmed, last]
+            : [.. S.Unconfirmed];
+
+    /// <summary>
+    /// Keeps the state bounded: once <see cref="ConfirmEvery"/> reports are unconfirmed, asks the experiment which of
+    /// them it has recorded durably (results.csv written and its state saved since) and drops those, so a state write
+    /// does not rewrite the trial's whole history (docs/architecture.md, "Bounded grain state"). The call interleaves
+    /// on the experiment, so it cannot deadlock with the experiment's calls to this trial. No answer (the experiment
+    /// restarting, or none running, as under <c>hpo check</c>): the reports are kept and asked about again later.
+    /// </summary>
+    private async Task DropConfirmed(TrialPlan plan)
+    {
+        if (S.Unconfirmed.Count < _confirmAt)
+        {
+            return;
+        }
+        _confirmAt = S.Unconfirmed.Count + ConfirmEvery;
+        int[] recorded;
+        try
+        {
+            recorded = await Experiment(plan).ConfirmRecorded(plan.TrialId, [.. S.Unconfirmed.Select(r => r.Epoch)]).WaitAsync(ConfirmTimeout);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogDebug("Trial {TrialId}: its experiment did not confirm recorded reports ({Error}); they are kept", plan.TrialId, e.Message);
+            return;
+        }
+        if (recorded.Length > 0)
+        {
+            var epochs = recorded.ToHashSet();
+            S.Unconfirmed.RemoveAll(r => epochs.Contains(r.Epoch));
+        }
+        _confirmAt = S.Unconfirmed.Count + ConfirmEvery;
+    }
 
     private IExperimentGrain Experiment(TrialPlan plan) => GrainFactory.GetGrain<IExperimentGrain>(plan.Experiment);
 
@@ -395,7 +445,7 @@ public sealed class TrialGrain(
         run.Start(workers);
     }
 
-    private void DeleteCheckpointOnStop()
+    private async Task DeleteCheckpointOnStop()
     {
         // Only trials that can still be resumed keep a checkpoint, and a completed trial whose final checkpoint the
         // experiment may keep among the best K (checkpoints.keep_best; it sends DropCheckpoint otherwise).
@@ -403,7 +453,7 @@ public sealed class TrialGrain(
             && S.Plan?.DeleteCheckpointWhenFinished != false
             && !(S.Status == TrialStatus.Completed && S.Plan?.KeepFinalCheckpoint == true))
         {
-            checkpoints.Delete(checkpoint);
+            await checkpoints.DeleteAsync(checkpoint);
         }
     }
 

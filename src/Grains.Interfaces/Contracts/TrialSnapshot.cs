@@ -12,6 +12,8 @@ public sealed record TrialSnapshot
     [Id(5)] public required int Activations { get; init; }
     [Id(6)] public required int RunId { get; init; }
     [Id(7)] public string? Error { get; init; }
+    /// <summary>The reports the trial still holds: those its experiment has not confirmed as recorded, and always the
+    /// last one. The full history is in results.csv (docs/architecture.md, "Bounded grain state").</summary>
     [Id(8)] public required EpochReport[] Reports { get; init; }
     [Id(9)] public string? Silo { get; init; }
     [Id(10)] public int RetrainedEpochs { get; init; }

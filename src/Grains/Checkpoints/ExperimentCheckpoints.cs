@@ -223,7 +223,7 @@ internal sealed class ExperimentCheckpoints
         {
             _lastMeasureStart = now;
             var root = _root;
-            _measuring = Task.Run(() => _store.Measure(root));
+            _measuring = _store.MeasureAsync(root);
         }
         if (final && _measuring is { } last)
         {

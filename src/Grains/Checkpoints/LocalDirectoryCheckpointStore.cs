@@ -163,7 +163,7 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
         return (bytes, Convert.ToHexString(hash.GetHashAndReset()));
     }
 
-    public void Delete(CheckpointRef reference) => TryDelete(reference.Uri);
+    public Task DeleteAsync(CheckpointRef reference) => Task.Run(() => TryDelete(reference.Uri));
 
     public IReadOnlyList<StoredCheckpoint> List(CheckpointScope scope)
     {

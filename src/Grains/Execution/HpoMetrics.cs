@@ -49,5 +49,7 @@ public static class HpoMetrics
     public static readonly UpDownCounter<long> AbandonedThreads = Meter.CreateUpDownCounter<long>("hpo.trials.abandoned_threads", description: "Abandoned runs' threads still in user code");
 
     /// <summary>Lasting storage faults (disk full, read-only, permission) that halted an experiment.</summary>
+    /// <summary>Bytes of each grain state write by the file storage, tagged with the state ("trial", "experiment", "rung").</summary>
+    public static readonly Histogram<long> StateWriteBytes = Meter.CreateHistogram<long>("hpo.state.write_bytes", "By", "Bytes written per grain state write (file storage)");
     public static readonly Counter<long> StorageHalts = Meter.CreateCounter<long>("hpo.experiment.storage_halts", description: "Experiments halted by a lasting storage fault");
 }

@@ -2,7 +2,13 @@ using OrleansHpo.Grains.Interfaces.Contracts;
 
 namespace OrleansHpo.Grains.State;
 
-/// <summary>A trial's persisted state: plan, status, reports, where it paused, and a reference to its checkpoint.</summary>
+/// <summary>
+/// A trial's persisted state: plan, status, where it paused, its last report, the reports its experiment has not yet
+/// confirmed as recorded, and a reference to its checkpoint. Bounded: it does not grow with the trial's epochs, since
+/// reports the experiment has durably recorded in results.csv are dropped from it (docs/architecture.md, "Bounded
+/// grain state"). State files written before that (every report in <see cref="Unconfirmed"/>) read as they are: the
+/// reports are confirmed and dropped at the trial's next write.
+/// </summary>
 [GenerateSerializer, Alias("hpo.TrialState")]
 public sealed class TrialState
 {
@@ -14,7 +20,11 @@ public sealed class TrialState
     [Id(3)] public int RunId { get; set; }
     /// <summary>Level the trial paused at (Syne Tune's resume_from).</summary>
     [Id(4)] public int PausedAt { get; set; }
-    [Id(5)] public List<EpochReport> Reports { get; set; } = [];
+    /// <summary>Reports, in epoch order, not yet confirmed by the experiment as recorded (results.csv and its state
+    /// saved): a recovering experiment fetches them again. Field 5 held every report before state was bounded.</summary>
+    [Id(5)] public List<EpochReport> Unconfirmed { get; set; } = [];
+    /// <summary>The last report recorded (its metric ranks a completed trial for checkpoints.keep_best).</summary>
+    [Id(21)] public EpochReport? LastReport { get; set; }
     [Id(6)] public CheckpointRef? Checkpoint { get; set; }
     /// <summary>Highest epoch recorded; reports at or below it (a retrain after a lost checkpoint) are not recorded again.</summary>
     [Id(7)] public int LastEpoch { get; set; }

@@ -4,6 +4,7 @@ using Orleans.Serialization;
 using Orleans.Serialization.Codecs;
 using Orleans.Serialization.Session;
 using Orleans.Storage;
+using OrleansHpo.Grains.Execution;
 
 namespace OrleansHpo.Grains.Storage;
 
@@ -13,12 +14,23 @@ namespace OrleansHpo.Grains.Storage;
 /// A write goes to a temporary file that is flushed and renamed over the old one, so a crash at any point leaves
 /// either the old state or the new one. The version is the ETag: a write whose ETag does not match the stored
 /// version throws <see cref="InconsistentStateException"/>, so a stale activation can never overwrite newer state.
+/// The file I/O (reads, the write, its fsync, the rename) runs on the thread pool, never on the grain's turn: the
+/// returned task completes when it is done (docs/architecture.md, "No blocking I/O in grain turns").
 /// </summary>
 public sealed class FileGrainStorage(string root, Serializer serializer, bool flushToDisk) : IGrainStorage
 {
     private readonly ConcurrentDictionary<string, object> _locks = new();
 
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        Task.Run(() => Read(stateName, grainId, grainState));
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        Task.Run(() => Write(stateName, grainId, grainState));
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        Task.Run(() => Clear(stateName, grainId, grainState));
+
+    private void Read<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var path = PathOf(stateName, grainId);
         lock (LockOf(path))
@@ -28,7 +40,7 @@ public sealed class FileGrainStorage(string root, Serializer serializer, bool fl
                 grainState.State = Activator.CreateInstance<T>();
                 grainState.ETag = null;
                 grainState.RecordExists = false;
-                return Task.CompletedTask;
+                return;
             }
             var bytes = File.ReadAllBytes(path);
             if (bytes.Length < 8)
@@ -47,10 +59,9 @@ public sealed class FileGrainStorage(string root, Serializer serializer, bool fl
             grainState.ETag = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
             grainState.RecordExists = true;
         }
-        return Task.CompletedTask;
     }
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    private void Write<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var path = PathOf(stateName, grainId);
         lock (LockOf(path))
@@ -78,11 +89,12 @@ public sealed class FileGrainStorage(string root, Serializer serializer, bool fl
             File.Move(temp, path, overwrite: true);
             grainState.ETag = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
             grainState.RecordExists = true;
+            HpoMetrics.StateWriteBytes.Record(buffer.Length, new KeyValuePair<string, object?>("state", stateName),
+                new KeyValuePair<string, object?>("grain", grainId.ToString()));
         }
-        return Task.CompletedTask;
     }
 
-    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    private void Clear<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var path = PathOf(stateName, grainId);
         lock (LockOf(path))
@@ -92,7 +104,6 @@ public sealed class FileGrainStorage(string root, Serializer serializer, bool fl
             grainState.RecordExists = false;
             grainState.State = Activator.CreateInstance<T>();
         }
-        return Task.CompletedTask;
     }
 
     /// <summary>

@@ -72,15 +72,15 @@ public abstract class CheckpointStoreContract
     }
 
     [Fact]
-    public void Delete_removes_the_checkpoint_and_a_later_read_reports_it_missing()
+    public async Task Delete_removes_the_checkpoint_and_a_later_read_reports_it_missing()
     {
         var saved = Store.Save(Scope, 4, 3, 1, s => s.Write(Bytes(1000, 5)));
-        Store.Delete(saved);
+        await Store.DeleteAsync(saved);
 
         Assert.Empty(Store.List(Scope));
         Assert.Null(Store.TryOpen(saved, out var problem));
         Assert.Contains("missing", problem, StringComparison.Ordinal);
-        Store.Delete(saved); // a missing checkpoint is not an error
+        await Store.DeleteAsync(saved); // a missing checkpoint is not an error
     }
 
     [Fact]

@@ -33,7 +33,8 @@ public sealed class FencedCheckpointsOnClusterTests(AzuriteFixture azurite)
         Assert.Equal(trials.Sum(t => t.LastEpoch), CountingTrainableFactory.Trained.Count(kv => kv.Key.Seed == tag));
         Assert.All(trials, t => Assert.Equal(0, t.RetrainedEpochs));
         // Some trials paused at a rung and were resumed past it (on whatever silo the promotion reactivated them).
-        Assert.Contains(trials, t => t.Reports.Any(r => r.Decision == TrialDecision.Pause && r.Epoch < t.LastEpoch));
+        var recorded = cluster.RecordedReports(name);
+        Assert.Contains(trials, t => recorded[t.TrialId].Any(r => r.Decision == "PAUSE" && r.Epoch < t.LastEpoch));
 
         // Checkpoints are blobs, and only trials that can still be resumed keep one.
         var store = Store(cluster);

@@ -86,6 +86,14 @@ public sealed class HpoTestCluster : IAsyncDisposable
         return trials;
     }
 
+    /// <summary>
+    /// Every recorded report of experiment <paramref name="name"/>, by trial, in file order, from its results.csv: a
+    /// trial's own state keeps only the reports its experiment has not yet confirmed (docs/architecture.md, "Bounded
+    /// grain state"), so the full history is read where it is kept.
+    /// </summary>
+    public IReadOnlyDictionary<int, List<Results.ResultRow>> RecordedReports(string name) =>
+        Results.Experiment.Load(ResultsDir(name)).Rows.GroupBy(r => r.TrialId).ToDictionary(g => g.Key, g => g.ToList());
+
     /// <summary>Trial activations alive on every silo.</summary>
     public int ActiveTrialActivations() =>
         Cluster.Silos.Where(s => s.IsActive).Sum(s => s.ServiceProvider.GetRequiredService<TrialActivity>().ActiveTrials);
