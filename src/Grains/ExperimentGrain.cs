@@ -146,7 +146,7 @@ public sealed partial class ExperimentGrain(
             return;
         }
         Heard(trialEvent.TrialId);
-        Record(trialEvent.Reports);
+        var fresh = Record(trialEvent.Reports);
         S.RetrainedEpochs += trialEvent.RetrainedEpochs;
         if (trialEvent.RetrainedFromScratch)
         {
@@ -158,7 +158,7 @@ public sealed partial class ExperimentGrain(
         }
         if (S.Running.TryGetValue(trialEvent.TrialId, out var current))
         {
-            _checkpoints!.OnReports(trialEvent.Reports, current.Bracket);
+            _checkpoints!.OnReports(fresh, current.Bracket);
         }
         if (trialEvent.Outcome is { } outcome
             && S.Running.TryGetValue(trialEvent.TrialId, out var running)
@@ -367,11 +367,22 @@ public sealed partial class ExperimentGrain(
         _searcher?.Recorded(trialId)?.Config ?? throw new InvalidOperationException(
             $"Experiment {Name}: no recorded config for trial {trialId} ({SearcherJournal.FileName} missing from {S.ResultsDir}?)");
 
-    private void Record(EpochReport[] reports)
+    /// <summary>
+    /// Records reports in results.csv, the searcher and the best value, each (trial, epoch) once: a trial sends again
+    /// what its experiment has not confirmed (a one-way event lost on the way; TrialGrain.Resend), and a recovered
+    /// trial's snapshot repeats what its events carried. Returns the reports recorded now.
+    /// </summary>
+    private EpochReport[] Record(EpochReport[] reports)
     {
         if (reports.Length == 0)
         {
-            return;
+            return reports;
+        }
+        var seen = new HashSet<long>();
+        reports = [.. reports.Where(r => !_results!.Contains(r.TrialId, r.Epoch) && seen.Add(ReportKey(r.TrialId, r.Epoch)))];
+        if (reports.Length == 0)
+        {
+            return reports;
         }
         S.Reports += _results!.Append(
             reports.Select(r => new ResultsLine(r.TrialId, r.Epoch, TunerTime(r), r.WorkerSeconds, r.Decision, r.Metrics, r.RetrainedEpochs)),
@@ -388,6 +399,7 @@ public sealed partial class ExperimentGrain(
                 S.BestEpoch = report.Epoch;
             }
         }
+        return reports;
     }
 
     private double TunerTime(EpochReport report) =>

@@ -32,6 +32,7 @@ public sealed class TrialGrain(
     private bool _stale;
     private bool _retrainCounted;
     private int _confirmAt = ConfirmEvery;
+    private bool _resendDue;
 
     /// <summary>Unconfirmed reports at which a write first asks the experiment which of them it has recorded.</summary>
     internal const int ConfirmEvery = 16;
@@ -162,7 +163,7 @@ public sealed class TrialGrain(
         }
         await DeleteCheckpointOnStop();
         DeactivateOnIdle();
-        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], TrialStatus.Failed, S.LastEpoch, reason, 0, run.RunId) { Abandoned = true }).Ignore();
+        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, Resend([], leaving: true), TrialStatus.Failed, S.LastEpoch, reason, 0, run.RunId) { Abandoned = true }).Ignore();
     }
 
     public async Task<RecoverResult> Recover(TrialPlan plan, int milestone, int runId)
@@ -285,7 +286,7 @@ public sealed class TrialGrain(
             }
             DeactivateOnIdle(); // paused: the state is persisted, the activation goes away
         }
-        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [.. accepted], outcome, S.LastEpoch, null, retrained, runId)).Ignore();
+        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, Resend(accepted, outcome is not null), outcome, S.LastEpoch, null, retrained, runId)).Ignore();
         return decision;
     }
 
@@ -329,7 +330,7 @@ public sealed class TrialGrain(
         }
         await DeleteCheckpointOnStop();
         DeactivateOnIdle();
-        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, [], outcome, S.LastEpoch, error, retrained, runId)).Ignore();
+        Experiment(plan).OnTrialEvent(new TrialEvent(plan.TrialId, Resend([], leaving: true), outcome, S.LastEpoch, error, retrained, runId)).Ignore();
     }
 
     public async Task OnCheckpointLost(int runId, int lostEpochs, string problem)
@@ -390,6 +391,23 @@ public sealed class TrialGrain(
         RetrainedFromScratch = S.RetrainedFromScratch,
     });
 
+    /// <summary>
+    /// The reports an event carries: the ones just accepted and, when the trial leaves its slot or its experiment has
+    /// just left some reports unconfirmed, every unconfirmed one again (oldest first). Events are one-way: one lost on
+    /// the way (its experiment's silo failing, a connection reset) would otherwise leave an epoch missing from
+    /// results.csv for good. The experiment records each (trial, epoch) once.
+    /// </summary>
+    private EpochReport[] Resend(List<EpochReport> accepted, bool leaving)
+    {
+        if (!leaving && !_resendDue)
+        {
+            return [.. accepted];
+        }
+        _resendDue = false;
+        var epochs = accepted.Select(r => r.Epoch).ToHashSet();
+        return [.. S.Unconfirmed.Where(r => !epochs.Contains(r.Epoch)).Concat(accepted).OrderBy(r => r.Epoch)];
+    }
+
     /// <summary>What the trial can still tell its experiment: the unconfirmed reports, and the last report always.</summary>
     private EpochReport[] Reported() =>
         S.LastReport is { } last && (S.Unconfirmed.Count == 0 || S.Unconfirmed[^1].Epoch < last.Epoch)
@@ -425,6 +443,7 @@ public sealed class TrialGrain(
             var epochs = recorded.ToHashSet();
             S.Unconfirmed.RemoveAll(r => epochs.Contains(r.Epoch));
         }
+        _resendDue = S.Unconfirmed.Count > 0; // not recorded yet, or lost on the way: the next event carries them again
         _confirmAt = S.Unconfirmed.Count + ConfirmEvery;
     }
 
