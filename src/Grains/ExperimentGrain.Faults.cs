@@ -36,7 +36,10 @@ public sealed partial class ExperimentGrain : IIncomingGrainCallFilter
                     context.Result = Halted(Status());
                     return;
                 default:
-                    return; // trial events, reminders, further faults: dropped; the persisted state is what resumes
+                    // Trial events, reminders, further faults: dropped; the persisted state is what resumes. A result
+                    // (none) is set: Orleans treats a filter that neither invokes nor answers as a broken chain.
+                    context.Result = null;
+                    return;
             }
         }
         try
@@ -53,6 +56,7 @@ public sealed partial class ExperimentGrain : IIncomingGrainCallFilter
             }
             if (method == nameof(IExperimentGrain.OnTrialEvent) || method == nameof(IRemindable.ReceiveReminder))
             {
+                context.Result = null;
                 return;
             }
             throw;

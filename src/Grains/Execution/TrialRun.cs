@@ -27,6 +27,8 @@ internal sealed class TrialRun
     private readonly WorkerOptions _options;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _cancel;
+    /// <summary>Cancelled when the grain detaches the run (it deactivates): ends a wait on a call to that grain.</summary>
+    private readonly CancellationTokenSource _detach = new();
     private readonly HashSet<int> _decisionEpochs;
     private readonly HashSet<int> _checkpointEpochs;
     private readonly HashSet<int> _rungLevels;
@@ -98,6 +100,7 @@ internal sealed class TrialRun
     {
         Detached = true;
         Abandoned = true;
+        _detach.Cancel();
         _cancel.Cancel();
         if (_thread is { } thread)
         {
@@ -118,7 +121,7 @@ internal sealed class TrialRun
         {
             try
             {
-                return call().GetAwaiter().GetResult();
+                return Await(call());
             }
             catch (Exception e) when (FailureClassifier.Classify(e) == FailureClass.Transient && !Detached
                                       && !_cancel.IsCancellationRequested && DateTime.UtcNow < deadline)
@@ -134,8 +137,22 @@ internal sealed class TrialRun
     public void Cancel(bool detach)
     {
         Detached |= detach;
+        if (detach)
+        {
+            _detach.Cancel();
+        }
         _cancel.Cancel();
     }
+
+    /// <summary>
+    /// Waits on a call to the run's own grain, or until the grain detaches the run. A grain that deactivates (halt,
+    /// shutdown, pause) waits for its run to exit, and a call sent to it just before cannot be delivered until the
+    /// deactivation ends: without this the two wait on each other until the response timeout, and the process cannot
+    /// exit meanwhile (docs/architecture.md, "Failures").
+    /// </summary>
+    private T Await<T>(Task<T> call) => call.WaitAsync(_detach.Token).GetAwaiter().GetResult();
+
+    private void Await(Task call) => call.WaitAsync(_detach.Token).GetAwaiter().GetResult();
 
     private void Execute()
     {
@@ -311,7 +328,11 @@ internal sealed class TrialRun
                 Detached = true;
                 try
                 {
-                    _self.OnRunFault(RunId, cause).GetAwaiter().GetResult();
+                    Await(_self.OnRunFault(RunId, cause));
+                }
+                catch (OperationCanceledException) when (_detach.IsCancellationRequested)
+                {
+                    // The grain went away meanwhile (the experiment halted it): nothing left to tell it.
                 }
                 catch (Exception report)
                 {
@@ -345,7 +366,11 @@ internal sealed class TrialRun
         {
             try
             {
-                _self.OnRunEnded(RunId, error, retrained).GetAwaiter().GetResult();
+                Await(_self.OnRunEnded(RunId, error, retrained));
+            }
+            catch (OperationCanceledException) when (_detach.IsCancellationRequested)
+            {
+                // Detached while reporting: the grain is going away and re-drives the trial from its persisted state.
             }
             catch (Exception e)
             {
