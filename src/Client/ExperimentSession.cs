@@ -281,7 +281,7 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
             {
             }
         }
-        return await Finish(status, spec, view, host);
+        return await Finish(status, spec, view, host, folder);
     }
 
     /// <summary>
@@ -347,12 +347,16 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
         return Signals.ExitCode;
     }
 
-    private async Task<int> Finish(ExperimentStatus status, ExperimentSpec spec, IProgressView view, GrainHost host)
+    private async Task<int> Finish(ExperimentStatus status, ExperimentSpec spec, IProgressView view, GrainHost host, ResultsFolder? folder = null)
     {
         await view.FinishAsync(status, BestLine(status, spec));
         if (status.Phase == ExperimentPhase.Failed)
         {
             await error.WriteLineAsync($"error: {status.Error}");
+            if (folder is not null)
+            {
+                RecordFailure(folder, status.Error ?? "failed");
+            }
             return ExitCodes.Failure;
         }
         if (status.Failed > 0 && status.Failed == status.Started)
@@ -362,6 +366,30 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
             return ExitCodes.Failure;
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// After the experiment failed (a lasting storage fault halted it): metadata.json must not go on saying "running".
+    /// The experiment grain writes it where it can; when it could not, this tries once more, and when the folder
+    /// refuses that too, says so on stderr. <c>hpo status</c> then shows the run as ended (no process holds its lock).
+    /// </summary>
+    private void RecordFailure(ResultsFolder folder, string reason)
+    {
+        string? recorded = null;
+        try
+        {
+            recorded = MetadataFile.StatusOf(folder.Metadata);
+            if (recorded is null or "failed")
+            {
+                return;
+            }
+            MetadataFile.MarkFailed(folder.Metadata, reason);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            error.WriteLine($"error: {folder.Metadata} could not be updated ({e.Message}); it still says \"{recorded ?? "?"}\", " +
+                            "and `hpo status` shows the run as ended because no process holds its folder");
+        }
     }
 
     /// <summary>The most frequent error among the trials (read from the trial grains), with its count.</summary>

@@ -110,6 +110,15 @@ public sealed class StorageFaultTests(ITestOutputHelper log)
         }
         var error = await stderr;
         log.WriteLine($"exit {run.ExitCode} {faultAt.Elapsed.TotalSeconds:F1} s after the fault");
+        // Before the fix: metadata.json says "failed" where it could be written; where not (read-only), stderr says so
+        // and `hpo status` shows the run as ended, never as running (no process holds the folder's lock).
+        var metadataStatus = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, name, "metadata.json")))!["status"]!.GetValue<string>();
+        Assert.True(metadataStatus == "failed" || error.Contains("could not be updated", StringComparison.Ordinal), $"metadata.json says {metadataStatus}:\n{error}");
+        var status = await HpoProcess.RunAsync(TimeSpan.FromSeconds(60), "status", name, "--results-dir", dir);
+        Assert.True(status.ExitCode == 0, status.Output + status.Error);
+        Assert.DoesNotContain($"{name}: running", status.Output);
+        Assert.True(status.Output.Contains($"{name}: failed", StringComparison.Ordinal) || status.Output.Contains("has ended", StringComparison.Ordinal), status.Output);
+
         var fixedIt = fix();
         Assert.True(fixedIt.Ok, fixedIt.Output);
         Assert.True(run.ExitCode != 0, "exit 0 on a storage fault:\n" + await stdout + error);
