@@ -296,8 +296,13 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
         var resume = $"`hpo resume {spec.Name} --results-dir {folder.Root}`";
         await error.WriteLineAsync($"{prefix}stopping gracefully: each running trial finishes its epoch, checkpoints it and stops; {resume} continues the experiment" +
                                    (secondSignal ? " (a second signal exits at once, also resumable)" : ""));
+        if (!secondSignal)
+        {
+            Signals?.WindingDown(); // an `hpo stop` drain: a signal now exits at once, as a second one would
+        }
         var services = host.SiloServices!;
-        var drain = services.GetRequiredService<WorkerOptions>().Drain;
+        var workerOptions = services.GetRequiredService<WorkerOptions>();
+        var drain = workerOptions.Drain;
         var pool = services.GetRequiredService<WorkerPool>();
         drain.Begin();
         var grace = DrainGrace;
@@ -312,6 +317,13 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
                 await error.WriteLineAsync($"{pool.Busy} epochs still training after {grace.TotalSeconds:F0}s (HPO_DRAIN_SECONDS): cancelling them; they resume from their previous checkpoint");
                 drain.Abort();
                 aborted = true;
+            }
+            if (aborted && clock.Elapsed > grace + workerOptions.CancelGrace && pool.Busy > 0)
+            {
+                // Epochs that ignore their cancellation (runaway user code): their threads are left behind, the silo
+                // stops without them and their trials resume from their previous checkpoint (docs/architecture.md).
+                await error.WriteLineAsync($"{pool.Busy} epochs ignored their cancellation for {workerOptions.CancelGrace.TotalSeconds:F0}s: left behind; their trials resume from their previous checkpoint");
+                break;
             }
             await Task.Delay(100, CancellationToken.None);
         }
@@ -352,6 +364,7 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
         await view.FinishAsync(status, BestLine(status, spec));
         if (status.Phase == ExperimentPhase.Failed)
         {
+            Signals?.WindingDown();
             await error.WriteLineAsync($"error: {status.Error}");
             if (folder is not null)
             {

@@ -55,6 +55,7 @@ internal sealed class TrialRun
         _options = options;
         _logger = logger;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(options.Drain.AbortToken);
+        _cancel.Token.Register(() => Interlocked.CompareExchange(ref _cancelledAt, Stopwatch.GetTimestamp(), 0));
         _decisionEpochs = [.. plan.Rungs.Select(r => r.Level), milestone, plan.MaxT];
         _rungLevels = [.. plan.Rungs.Select(r => r.Level)];
         _checkpointEpochs = [.. plan.Rungs.Select(r => r.Level).Where(l => l < plan.MaxT)];
@@ -71,6 +72,11 @@ internal sealed class TrialRun
     }
 
     public int RunId { get; }
+
+    private long _cancelledAt;
+
+    /// <summary>How long ago the run was first cancelled (by its grain, a drain's abort or a stop); zero if it was not.</summary>
+    public TimeSpan SinceCancelled => Interlocked.Read(ref _cancelledAt) is var at and > 0 ? Stopwatch.GetElapsedTime(at) : TimeSpan.Zero;
 
     /// <summary>Epochs this run retrains because no checkpoint could be loaded; set before its first report.</summary>
     public int RetrainedEpochs => Volatile.Read(ref _retrained);
