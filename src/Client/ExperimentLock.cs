@@ -53,12 +53,21 @@ public sealed class ExperimentLock : IDisposable
     /// <summary>True when a live process holds the lock of <paramref name="directory"/>.</summary>
     public static bool IsHeld(string directory)
     {
-        if (!File.Exists(Path.Combine(directory, LockFile)))
+        try
+        {
+            // Read-only, so the probe also works where the folder can no longer be written (a lasting storage fault
+            // halted its run): flock needs no write access.
+            using var probe = new FileStream(Path.Combine(directory, LockFile), FileMode.Open, FileAccess.Read, FileShare.None);
+            return false;
+        }
+        catch (IOException e) when (IsLockTaken(e))
+        {
+            return true;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return false;
         }
-        using var probe = TryOpen(directory);
-        return probe is null;
     }
 
     /// <summary>The process that holds or last held the lock (from <c>.owner</c>), or null.</summary>

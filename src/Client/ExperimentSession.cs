@@ -281,7 +281,7 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
             {
             }
         }
-        return await Finish(status, spec, view, host);
+        return await Finish(status, spec, view, host, folder);
     }
 
     /// <summary>
@@ -296,8 +296,13 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
         var resume = $"`hpo resume {spec.Name} --results-dir {folder.Root}`";
         await error.WriteLineAsync($"{prefix}stopping gracefully: each running trial finishes its epoch, checkpoints it and stops; {resume} continues the experiment" +
                                    (secondSignal ? " (a second signal exits at once, also resumable)" : ""));
+        if (!secondSignal)
+        {
+            Signals?.WindingDown(); // an `hpo stop` drain: a signal now exits at once, as a second one would
+        }
         var services = host.SiloServices!;
-        var drain = services.GetRequiredService<WorkerOptions>().Drain;
+        var workerOptions = services.GetRequiredService<WorkerOptions>();
+        var drain = workerOptions.Drain;
         var pool = services.GetRequiredService<WorkerPool>();
         drain.Begin();
         var grace = DrainGrace;
@@ -312,6 +317,13 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
                 await error.WriteLineAsync($"{pool.Busy} epochs still training after {grace.TotalSeconds:F0}s (HPO_DRAIN_SECONDS): cancelling them; they resume from their previous checkpoint");
                 drain.Abort();
                 aborted = true;
+            }
+            if (aborted && clock.Elapsed > grace + workerOptions.CancelGrace && pool.Busy > 0)
+            {
+                // Epochs that ignore their cancellation (runaway user code): their threads are left behind, the silo
+                // stops without them and their trials resume from their previous checkpoint (docs/architecture.md).
+                await error.WriteLineAsync($"{pool.Busy} epochs ignored their cancellation for {workerOptions.CancelGrace.TotalSeconds:F0}s: left behind; their trials resume from their previous checkpoint");
+                break;
             }
             await Task.Delay(100, CancellationToken.None);
         }
@@ -347,12 +359,17 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
         return Signals.ExitCode;
     }
 
-    private async Task<int> Finish(ExperimentStatus status, ExperimentSpec spec, IProgressView view, GrainHost host)
+    private async Task<int> Finish(ExperimentStatus status, ExperimentSpec spec, IProgressView view, GrainHost host, ResultsFolder? folder = null)
     {
         await view.FinishAsync(status, BestLine(status, spec));
         if (status.Phase == ExperimentPhase.Failed)
         {
+            Signals?.WindingDown();
             await error.WriteLineAsync($"error: {status.Error}");
+            if (folder is not null)
+            {
+                RecordFailure(folder, status.Error ?? "failed");
+            }
             return ExitCodes.Failure;
         }
         if (status.Failed > 0 && status.Failed == status.Started)
@@ -362,6 +379,30 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
             return ExitCodes.Failure;
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// After the experiment failed (a lasting storage fault halted it): metadata.json must not go on saying "running".
+    /// The experiment grain writes it where it can; when it could not, this tries once more, and when the folder
+    /// refuses that too, says so on stderr. <c>hpo status</c> then shows the run as ended (no process holds its lock).
+    /// </summary>
+    private void RecordFailure(ResultsFolder folder, string reason)
+    {
+        string? recorded = null;
+        try
+        {
+            recorded = MetadataFile.StatusOf(folder.Metadata);
+            if (recorded is null or "failed")
+            {
+                return;
+            }
+            MetadataFile.MarkFailed(folder.Metadata, reason);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            error.WriteLine($"error: {folder.Metadata} could not be updated ({e.Message}); it still says \"{recorded ?? "?"}\", " +
+                            "and `hpo status` shows the run as ended because no process holds its folder");
+        }
     }
 
     /// <summary>The most frequent error among the trials (read from the trial grains), with its count.</summary>

@@ -48,6 +48,12 @@ public sealed class TerminationSignals : IDisposable
         return signals;
     }
 
+    /// <summary>
+    /// The process is already winding down on its own (an <c>hpo stop</c> drain, a failed experiment's silo stopping):
+    /// from now on the first signal exits at once, as a second one would.
+    /// </summary>
+    public void WindingDown() => Interlocked.CompareExchange(ref _count, 1, 0);
+
     private void On(PosixSignalContext context, int signal)
     {
         context.Cancel = true;
@@ -58,9 +64,10 @@ public sealed class TerminationSignals : IDisposable
             _ = Task.Run(_first.Cancel);
             return;
         }
+        bool again = Interlocked.CompareExchange(ref _signal, signal, 0) != 0;
         try
         {
-            _error.WriteLine($"{(signal == SigInt ? "SIGINT" : "SIGTERM")} again: exiting now; the experiment's state on disk is resumable: `{ResumeHint}`");
+            _error.WriteLine($"{(signal == SigInt ? "SIGINT" : "SIGTERM")} {(again ? "again" : "while stopping")}: exiting now; the experiment's state on disk is resumable: `{ResumeHint}`");
             _error.Flush();
             Console.Out.Flush();
         }

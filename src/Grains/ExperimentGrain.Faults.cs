@@ -20,6 +20,12 @@ public sealed partial class ExperimentGrain : IIncomingGrainCallFilter
     /// <summary>Set when a lasting storage fault halted this activation: the message the client shows.</summary>
     private string? _halt;
 
+    /// <summary>
+    /// The status at the halt, answered from then on: nothing changes afterwards (every trial event is dropped), and
+    /// the searcher journal, which the best trial's config comes from, is closed by the halt.
+    /// </summary>
+    private ExperimentStatus? _haltedStatus;
+
     public Task OnStorageFault(string cause) => Halt(cause);
 
     async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
@@ -33,10 +39,13 @@ public sealed partial class ExperimentGrain : IIncomingGrainCallFilter
                     await ClearHalt(); // `hpo resume` on a cluster whose silo kept this activation: try again
                     break;
                 case nameof(IExperimentGrain.GetStatus) or nameof(IExperimentGrain.Start) or nameof(IExperimentGrain.RequestStop):
-                    context.Result = Halted(Status());
+                    context.Result = HaltedStatus();
                     return;
                 default:
-                    return; // trial events, reminders, further faults: dropped; the persisted state is what resumes
+                    // Trial events, reminders, further faults: dropped; the persisted state is what resumes. A result
+                    // (none) is set: Orleans treats a filter that neither invokes nor answers as a broken chain.
+                    context.Result = null;
+                    return;
             }
         }
         try
@@ -48,11 +57,12 @@ public sealed partial class ExperimentGrain : IIncomingGrainCallFilter
             await Halt(cause);
             if (context.Result is ExperimentStatus || context.InterfaceMethod?.ReturnType == typeof(Task<ExperimentStatus>))
             {
-                context.Result = Halted(Status());
+                context.Result = HaltedStatus();
                 return;
             }
             if (method == nameof(IExperimentGrain.OnTrialEvent) || method == nameof(IRemindable.ReceiveReminder))
             {
+                context.Result = null;
                 return;
             }
             throw;
@@ -79,6 +89,8 @@ public sealed partial class ExperimentGrain : IIncomingGrainCallFilter
         }
     }
 
+    private ExperimentStatus HaltedStatus() => _haltedStatus ?? Halted(Status());
+
     private ExperimentStatus Halted(ExperimentStatus status) =>
         _halt is null ? status : status with { Phase = ExperimentPhase.Failed, Error = _halt, StopReason = "storage fault" };
 
@@ -104,20 +116,21 @@ public sealed partial class ExperimentGrain : IIncomingGrainCallFilter
             }
         });
         await Task.WhenAll(interrupts);
+        _haltedStatus = Halted(Status());
         // What can still be written is written: metadata.json says why the run ended (atomic; the old file stays
-        // when even this fails).
+        // when even this fails, and the client then says so).
         try
         {
             if (_spec is not null)
             {
-                var json = ExperimentMetadata.Compose(_spec, Metadata(Halted(Status())));
+                var json = ExperimentMetadata.Compose(_spec, Metadata(HaltedStatus()));
                 var path = Path.Combine(S.ResultsDir, "metadata.json");
                 await Task.Run(() => ExperimentMetadata.WriteAtomically(path, json)); // the file I/O off the grain's thread
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            logger.LogDebug("Experiment {Experiment}: metadata.json not written ({Error})", Name, e.Message);
+            logger.LogWarning("Experiment {Experiment}: metadata.json not written ({Error})", Name, e.Message);
         }
         DisposeResults();
     }
@@ -126,6 +139,7 @@ public sealed partial class ExperimentGrain : IIncomingGrainCallFilter
     private async Task ClearHalt()
     {
         _halt = null;
+        _haltedStatus = null;
         DisposeResults();
         await state.ReadStateAsync();
         Initialize();

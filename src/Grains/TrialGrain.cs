@@ -57,7 +57,9 @@ public sealed class TrialGrain(
             run.Cancel(detach: true);
             try
             {
-                await run.Completion.WaitAsync(cancellationToken);
+                // Up to the grace period counted from its first cancellation (a drain may have cancelled it long ago).
+                var left = workerOptions.CancelGrace - run.SinceCancelled;
+                await run.Completion.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken);
             }
             catch (Exception e) when (e is OperationCanceledException or TimeoutException)
             {

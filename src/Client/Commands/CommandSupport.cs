@@ -55,6 +55,12 @@ internal static class CommandSupport
             await error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
+        catch (Exception e) when (OrleansHpo.Grains.Execution.FailureClassifier.LastingCause(e) is { } cause)
+        {
+            // Disk full, read-only, permission denied (docs/architecture.md, "Failures"): the path and the fix, exit 1.
+            await error.WriteLineAsync($"error: {cause}");
+            return ExitCodes.Failure;
+        }
         catch (Exception e)
         {
             await error.WriteLineAsync($"error: {e.GetType().Name}: {e.Message}");

@@ -201,7 +201,7 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
             {
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException e) when (IsHeldByAnother(e) && DateTime.UtcNow < deadline)
             {
                 // Held by another writer of this trial: the critical section is a read, a tiny write and a rename.
                 Thread.Sleep(wait);
@@ -209,6 +209,18 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
             }
         }
     }
+
+    /// <summary>
+    /// The lock is held by another writer (flock's EWOULDBLOCK, which .NET reports as an IOException carrying that errno;
+    /// a sharing violation on Windows), as opposed to an IOException that waiting cannot fix: a read-only or full file
+    /// system (EROFS, ENOSPC) is thrown at once, so the run ends on a lasting fault instead of spinning for
+    /// <see cref="LockTimeout"/> with its grain waiting for it (docs/architecture.md, "Failures").
+    /// </summary>
+    private static bool IsHeldByAnother(IOException e) =>
+        OperatingSystem.IsWindows() ? (e.HResult & 0xFFFF) == ErrorSharingViolation : e.HResult == EWouldBlock;
+
+    private const int EWouldBlock = 11; // EAGAIN on Linux (System.Private.CoreLib, Interop.IOErrors.cs)
+    private const int ErrorSharingViolation = 32;
 
     private static long ReadFence(string path)
     {
@@ -234,12 +246,20 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
     private static void WriteFence(string path, long fence)
     {
         var temp = path + $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        try
         {
-            file.Write(System.Text.Encoding.ASCII.GetBytes(fence.ToString(CultureInfo.InvariantCulture)));
-            file.Flush(flushToDisk: true);
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                file.Write(System.Text.Encoding.ASCII.GetBytes(fence.ToString(CultureInfo.InvariantCulture)));
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
         }
-        File.Move(temp, path, overwrite: true);
+        catch
+        {
+            TryDelete(temp); // a read-only file system keeps it: harmless, only *.ckpt and fence are ever read
+            throw;
+        }
     }
 
 

@@ -27,6 +27,8 @@ internal sealed class TrialRun
     private readonly WorkerOptions _options;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _cancel;
+    /// <summary>Cancelled when the grain detaches the run (it deactivates): ends a wait on a call to that grain.</summary>
+    private readonly CancellationTokenSource _detach = new();
     private readonly HashSet<int> _decisionEpochs;
     private readonly HashSet<int> _checkpointEpochs;
     private readonly HashSet<int> _rungLevels;
@@ -53,6 +55,7 @@ internal sealed class TrialRun
         _options = options;
         _logger = logger;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(options.Drain.AbortToken, options.Store.LostToken);
+        _cancel.Token.Register(() => Interlocked.CompareExchange(ref _cancelledAt, Stopwatch.GetTimestamp(), 0));
         _decisionEpochs = [.. plan.Rungs.Select(r => r.Level), milestone, plan.MaxT];
         _rungLevels = [.. plan.Rungs.Select(r => r.Level)];
         _checkpointEpochs = [.. plan.Rungs.Select(r => r.Level).Where(l => l < plan.MaxT)];
@@ -69,6 +72,11 @@ internal sealed class TrialRun
     }
 
     public int RunId { get; }
+
+    private long _cancelledAt;
+
+    /// <summary>How long ago the run was first cancelled (by its grain, a drain's abort or a stop); zero if it was not.</summary>
+    public TimeSpan SinceCancelled => Interlocked.Read(ref _cancelledAt) is var at and > 0 ? Stopwatch.GetElapsedTime(at) : TimeSpan.Zero;
 
     /// <summary>Epochs this run retrains because no checkpoint could be loaded; set before its first report.</summary>
     public int RetrainedEpochs => Volatile.Read(ref _retrained);
@@ -98,6 +106,7 @@ internal sealed class TrialRun
     {
         Detached = true;
         Abandoned = true;
+        _detach.Cancel();
         _cancel.Cancel();
         if (_thread is { } thread)
         {
@@ -120,7 +129,7 @@ internal sealed class TrialRun
             {
                 // A cancelled run stops waiting at once (the store lost, a drain's leeway over); the grain still handles
                 // the call if it arrives, and hears of the run's end next (OnRunEnded), as for any cancelled run.
-                return call().WaitAsync(_cancel.Token).GetAwaiter().GetResult();
+                return Await(call().WaitAsync(_cancel.Token));
             }
             catch (Exception e) when (FailureClassifier.Classify(e) == FailureClass.Transient && !Detached
                                       && !_cancel.IsCancellationRequested && DateTime.UtcNow < deadline)
@@ -136,8 +145,22 @@ internal sealed class TrialRun
     public void Cancel(bool detach)
     {
         Detached |= detach;
+        if (detach)
+        {
+            _detach.Cancel();
+        }
         _cancel.Cancel();
     }
+
+    /// <summary>
+    /// Waits on a call to the run's own grain, or until the grain detaches the run. A grain that deactivates (halt,
+    /// shutdown, pause) waits for its run to exit, and a call sent to it just before cannot be delivered until the
+    /// deactivation ends: without this the two wait on each other until the response timeout, and the process cannot
+    /// exit meanwhile (docs/architecture.md, "Failures").
+    /// </summary>
+    private T Await<T>(Task<T> call) => call.WaitAsync(_detach.Token).GetAwaiter().GetResult();
+
+    private void Await(Task call) => call.WaitAsync(_detach.Token).GetAwaiter().GetResult();
 
     private void Execute()
     {
@@ -313,7 +336,11 @@ internal sealed class TrialRun
                 Detached = true;
                 try
                 {
-                    _self.OnRunFault(RunId, cause).GetAwaiter().GetResult();
+                    Await(_self.OnRunFault(RunId, cause));
+                }
+                catch (OperationCanceledException) when (_detach.IsCancellationRequested)
+                {
+                    // The grain went away meanwhile (the experiment halted it): nothing left to tell it.
                 }
                 catch (Exception report)
                 {
@@ -347,7 +374,11 @@ internal sealed class TrialRun
         {
             try
             {
-                _self.OnRunEnded(RunId, error, retrained).GetAwaiter().GetResult();
+                Await(_self.OnRunEnded(RunId, error, retrained));
+            }
+            catch (OperationCanceledException) when (_detach.IsCancellationRequested)
+            {
+                // Detached while reporting: the grain is going away and re-drives the trial from its persisted state.
             }
             catch (Exception e)
             {

@@ -139,7 +139,8 @@ public sealed class FailureModelTests
         var spec = Spec(dir, "live", trials, 100);
         using var run = new Running("run", spec, "--results-dir", dir);
         await UntilReports(run, Csv(dir, "live"), 5);
-        foreach (var args in new[] { new[] { "run", spec, "--results-dir", dir, "--overwrite" }, ["resume", "live", "--results-dir", dir] })
+        // Every refusal because the folder's lock is held is exit 2 (docs/architecture.md, "Signals, ownership and exit codes").
+        foreach (var args in new[] { new[] { "run", spec, "--results-dir", dir, "--overwrite" }, ["run", spec, "--results-dir", dir], ["resume", "live", "--results-dir", dir] })
         {
             var refused = await HpoProcess.RunAsync(TimeSpan.FromSeconds(60), args);
             Assert.True(refused.ExitCode == 2, $"{string.Join(' ', args)}: exit {refused.ExitCode}\n{refused.Output}\n{refused.Error}");

@@ -14,13 +14,13 @@ namespace OrleansHpo.Tests.Failures;
 /// </summary>
 public sealed class StorageFaultTests(ITestOutputHelper log)
 {
-    // The fault is made with mount(2) called in this process (no helper process to start while the run waits).
-    // Skipped: it passes when the folder turns read-only between writes, and fails (2 runs in 3 here) when the fault
-    // lands while a checkpoint or fence file is being written: its .tmp was created before the fault, the rename
-    // after it fails, and then hpo run neither exits nor logs anything for 10 s (metadata stays "running"; left
-    // behind: checkpoints/trial-N/fence.PID.GUID.tmp or epoch-1.fence-1.ckpt.PID.GUID.tmp next to fence.lock).
-    // Reproduced by this test; the checkpoint store's failure path (fence lock release) is the suspect, not fixed.
-    [Fact(Skip = "hpo run hangs silently when the fault lands mid checkpoint/fence write (see comment above)")]
+    // The fault is made with mount(2) called in this process (no helper process to start while the run waits): a
+    // read-only bind mount of the experiment folder over itself. It lands anywhere in the run, also between a
+    // checkpoint's or fence's .tmp write and its rename (the .tmp files left behind are harmless). Two hangs were found
+    // that way: the checkpoint store's fence lock retried EROFS as if the lock were held (30 s, with the trial's
+    // deactivation waiting on it), and a run's call to its own grain raced that grain's deactivation, which waits for
+    // the run; both are fixed (LocalDirectoryCheckpointStore.IsHeldByAnother, TrialRun.Await).
+    [Fact]
     public async Task A_folder_made_read_only_mid_run_exits_non_zero_within_10_s_and_resume_completes_with_no_failed_trial()
     {
         var dir = HpoProcess.TempDir();
@@ -110,6 +110,15 @@ public sealed class StorageFaultTests(ITestOutputHelper log)
         }
         var error = await stderr;
         log.WriteLine($"exit {run.ExitCode} {faultAt.Elapsed.TotalSeconds:F1} s after the fault");
+        // Before the fix: metadata.json says "failed" where it could be written; where not (read-only), stderr says so
+        // and `hpo status` shows the run as ended, never as running (no process holds the folder's lock).
+        var metadataStatus = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, name, "metadata.json")))!["status"]!.GetValue<string>();
+        Assert.True(metadataStatus == "failed" || error.Contains("could not be updated", StringComparison.Ordinal), $"metadata.json says {metadataStatus}:\n{error}");
+        var status = await HpoProcess.RunAsync(TimeSpan.FromSeconds(60), "status", name, "--results-dir", dir);
+        Assert.True(status.ExitCode == 0, status.Output + status.Error);
+        Assert.DoesNotContain($"{name}: running", status.Output);
+        Assert.True(status.Output.Contains($"{name}: failed", StringComparison.Ordinal) || status.Output.Contains("has ended", StringComparison.Ordinal), status.Output);
+
         var fixedIt = fix();
         Assert.True(fixedIt.Ok, fixedIt.Output);
         Assert.True(run.ExitCode != 0, "exit 0 on a storage fault:\n" + await stdout + error);
