@@ -208,12 +208,7 @@ public sealed class Simulation
 
     private void Record(int trialId, int epoch, double value)
     {
-        if (_s.BestValue is not { } best || (_spec.Mode == Mode.Min ? value < best : value > best))
-        {
-            _s.BestValue = value;
-            _s.BestTrialId = trialId;
-            _s.BestEpoch = epoch;
-        }
+        _scheduler.OnReport(trialId, epoch, value);
         if (_pending.Count >= 512)
         {
             Flush();
