@@ -171,9 +171,8 @@ public sealed partial class ExperimentGrain(
                  && S.Running.TryGetValue(trialEvent.TrialId, out var next) && next.RunId > trialEvent.RunId
                  && !LeftSlotBefore(trialEvent.TrialId, trialEvent.RunId))
         {
-            // The rung promoted this trial before its pause reached us (the event queued behind the promoting
-            // turn): the slot went straight to the new run. Count the pause the promotion already undid.
-            S.Paused++;
+            // The rung promoted this trial before its pause reached us (the event queued behind the promoting turn).
+            _scheduler!.OnPauseOvertakenByPromotion();
         }
         await AfterChange();
     }
@@ -215,10 +214,9 @@ public sealed partial class ExperimentGrain(
 
     private async Task OnTick(CancellationToken cancellationToken)
     {
-        if (S.Phase == ExperimentPhase.Running && _spec!.Stop.MaxWallclockSeconds is { } limit && Elapsed >= limit)
+        if (S.Phase == ExperimentPhase.Running && _scheduler!.StopCriterion(Elapsed, S.Failed) is not null)
         {
-            await BeginStop("max_wallclock_seconds");
-            await AfterChange();
+            await AfterChange(); // a criterion that no event triggers, such as the wall clock: AfterChange begins the stop
         }
         else
         {
@@ -359,7 +357,7 @@ public sealed partial class ExperimentGrain(
         CheckpointEveryEpoch = _spec.Checkpoints.EveryEpoch,
         CheckpointRoot = Path.Combine(S.ResultsDir, "checkpoints"),
         DeleteCheckpointWhenFinished = _spec.Checkpoints.DeleteFinished,
-        KeepFinalCheckpoint = _spec.Checkpoints.DeleteFinished && _spec.Checkpoints.KeepBest > 0,
+        KeepFinalCheckpoint = _spec.Checkpoints.KeepsFinalCheckpoint,
     };
 
     /// <summary>The config suggested for the trial, as recorded in the searcher journal.</summary>
@@ -392,12 +390,7 @@ public sealed partial class ExperimentGrain(
             _unsaved.Add(ReportKey(report.TrialId, report.Epoch));
             var value = report.Metrics[_spec!.Metric];
             _searcher!.Report(report.TrialId, report.Epoch, value);
-            if (S.BestValue is not { } best || (_spec.Mode == Mode.Min ? value < best : value > best))
-            {
-                S.BestValue = value;
-                S.BestTrialId = report.TrialId;
-                S.BestEpoch = report.Epoch;
-            }
+            _scheduler!.OnReport(report.TrialId, report.Epoch, value);
         }
         return reports;
     }
@@ -411,11 +404,8 @@ public sealed partial class ExperimentGrain(
     /// </summary>
     private void AdoptNewerRun(int trialId, RunningTrial running, RecoverResult result)
     {
-        if (result.Status == TrialStatus.Running && result.RunId > running.RunId
-            && S.Running.TryGetValue(trialId, out var current) && current.RunId == running.RunId)
+        if (_scheduler!.AdoptNewerRun(trialId, running, result.Status, result.RunId, result.Milestone))
         {
-            S.Running[trialId] = running with { RunId = result.RunId, Milestone = result.Milestone };
-            S.NextRunId = Math.Max(S.NextRunId, result.RunId);
             logger.LogInformation("Experiment {Experiment}: trial {TrialId} runs run {RunId} (recorded: {Known})", Name, trialId, result.RunId, running.RunId);
         }
     }
@@ -437,39 +427,31 @@ public sealed partial class ExperimentGrain(
         }
     }
 
-    /// <summary>After a restart: a promotion the rung recorded but whose trial never resumed is delivered again.</summary>
+    /// <summary>
+    /// After a restart: a promotion a rung recorded for a trial that holds no slot is delivered again. The scheduler says
+    /// which rungs to ask and what the trial's state means (<see cref="ExperimentScheduler.RecoverPromotion"/>).
+    /// </summary>
     private async Task ReconcilePromotions()
     {
-        var layout = _layout!;
-        if (layout.Kind == RungKind.Stopping)
-        {
-            return;
-        }
-        IEnumerable<RungConfig> rungs = layout.IsSynchronous
-            ? S.SyncInstances.SelectMany(i => layout.SyncRungs(i.Instance, i.BracketIndex))
-            : Enumerable.Range(0, layout.NumBrackets).SelectMany(b => layout.AsyncRungs(b));
-        foreach (var rung in rungs)
+        foreach (var rung in _scheduler!.RungsToReconcile())
         {
             var snapshot = await Rung(rung).GetSnapshot();
             foreach (var entry in snapshot.Entries.Where(e => e.Promoted && !S.Running.ContainsKey(e.TrialId)))
             {
                 var trial = await Trial(entry.TrialId).GetSnapshot();
-                if (trial.Status == TrialStatus.Paused && trial.PausedAt <= rung.Level)
+                switch (_scheduler.RecoverPromotion(entry.TrialId, rung, trial.Status, trial.PausedAt, trial.RunId, trial.Milestone))
                 {
-                    int runId = Math.Max(S.NextRunId, trial.RunId) + 1;
-                    S.NextRunId = runId;
-                    S.Running[entry.TrialId] = new RunningTrial(runId, rung.NextMilestone, rung.Bracket);
-                    _checkpoints!.OnRecoveredPromotion(entry.TrialId, rung);
-                    _searcher!.Status(entry.TrialId, SearcherTrialStatus.Resumed);
-                    await Trial(entry.TrialId).Resume(rung.NextMilestone, runId);
-                }
-                else if (trial.Status == TrialStatus.Running)
-                {
-                    S.NextRunId = Math.Max(S.NextRunId, trial.RunId);
-                    var running = new RunningTrial(trial.RunId, trial.Milestone, rung.Bracket);
-                    S.Running[entry.TrialId] = running;
-                    var plan = PlanOf(entry.TrialId, rung.Bracket, layout.RungsOfBracket(rung.Bracket));
-                    await Trial(entry.TrialId).Recover(plan, trial.Milestone, trial.RunId);
+                    case PromotionRecovery.Resume:
+                        var resumed = S.Running[entry.TrialId];
+                        _checkpoints!.OnRecoveredPromotion(entry.TrialId, rung);
+                        _searcher!.Status(entry.TrialId, SearcherTrialStatus.Resumed);
+                        await Trial(entry.TrialId).Resume(resumed.Milestone, resumed.RunId);
+                        break;
+                    case PromotionRecovery.Recover:
+                        var running = S.Running[entry.TrialId];
+                        var plan = PlanOf(entry.TrialId, running.Bracket, _layout!.RungsOfBracket(running.Bracket));
+                        await Trial(entry.TrialId).Recover(plan, running.Milestone, running.RunId);
+                        break;
                 }
             }
         }

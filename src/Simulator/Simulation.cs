@@ -58,6 +58,13 @@ public sealed class Simulation
             ? ms / 1000.0
             : fallbackSeconds;
 
+    /// <summary>
+    /// Called once the first slots are filled and after every simulated epoch, with the epochs then pending, as
+    /// (trial, epoch), in the order the clock will end them. Lets a test hold a real run to the simulator's order of
+    /// events (tests/OrleansHpo.Tests/Cluster/LockstepTrainableFactory.cs).
+    /// </summary>
+    public Action<IReadOnlyList<(int TrialId, int Epoch)>>? OnPending { get; init; }
+
     /// <summary>Runs to the end and writes DIR/results.csv and DIR/metadata.json.</summary>
     public SimulationResult Run(string directory)
     {
@@ -70,6 +77,7 @@ public sealed class Simulation
         {
             _s.Phase = ExperimentPhase.Running;
             AfterChange();
+            ReportPending();
             while (_s.Phase is ExperimentPhase.Running or ExperimentPhase.Stopping)
             {
                 if (!_events.TryPeek(out _, out var at))
@@ -87,6 +95,7 @@ public sealed class Simulation
                 var (trialId, runId) = _events.Dequeue();
                 _now = at.Time;
                 OnEpochEnd(trialId, runId);
+                ReportPending();
             }
             Flush();
         }
@@ -156,6 +165,17 @@ public sealed class Simulation
         AfterChange();
     }
 
+    private void ReportPending()
+    {
+        if (OnPending is { } report)
+        {
+            report([.. _events.UnorderedItems
+                .Where(e => _trials[e.Element.TrialId] is { Trainable: not null } t && t.RunId == e.Element.RunId)
+                .OrderBy(e => e.Priority.Time).ThenBy(e => e.Priority.Seq)
+                .Select(e => (e.Element.TrialId, _trials[e.Element.TrialId].LastEpoch + 1))]);
+        }
+    }
+
     private void StartRun(SimTrial t, int milestone, int runId)
     {
         t.RunId = runId;
@@ -208,12 +228,7 @@ public sealed class Simulation
 
     private void Record(int trialId, int epoch, double value)
     {
-        if (_s.BestValue is not { } best || (_spec.Mode == Mode.Min ? value < best : value > best))
-        {
-            _s.BestValue = value;
-            _s.BestTrialId = trialId;
-            _s.BestEpoch = epoch;
-        }
+        _scheduler.OnReport(trialId, epoch, value);
         if (_pending.Count >= 512)
         {
             Flush();

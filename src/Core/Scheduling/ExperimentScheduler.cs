@@ -112,6 +112,83 @@ public sealed class ExperimentScheduler(ExperimentSpec spec, SchedulerLayout lay
         }
     }
 
+    /// <summary>A report of <paramref name="trialId"/> at <paramref name="epoch"/>: the best value so far (mode decides, ties keep the earlier).</summary>
+    public void OnReport(int trialId, int epoch, double value)
+    {
+        if (book.BestValue is not { } best || (spec.Mode == Mode.Min ? value < best : value > best))
+        {
+            book.BestValue = value;
+            book.BestTrialId = trialId;
+            book.BestEpoch = epoch;
+        }
+    }
+
+    /// <summary>
+    /// A pause that reached the runtime after the rung had already promoted the trial again (the pause's message queued
+    /// behind the promoting turn, so the slot went straight to the new run): the pause counts, the promotion undid it.
+    /// </summary>
+    public void OnPauseOvertakenByPromotion() => book.Paused++;
+
+    /// <summary>
+    /// The rungs whose recorded promotions a restarted runtime checks (<see cref="RecoverPromotion"/>): every rung that
+    /// can promote, i.e. the live synchronous bracket instances' rungs, or every asynchronous rung system's rungs; none
+    /// for stopping rungs.
+    /// </summary>
+    public IEnumerable<RungConfig> RungsToReconcile()
+    {
+        if (layout.Kind == RungKind.Stopping)
+        {
+            return [];
+        }
+        return layout.IsSynchronous
+            ? book.SyncInstances.SelectMany(i => layout.SyncRungs(i.Instance, i.BracketIndex))
+            : Enumerable.Range(0, layout.SharedRungs ? 1 : layout.NumBrackets).SelectMany(b => layout.AsyncRungs(b));
+    }
+
+    /// <summary>
+    /// After a restart: <paramref name="rung"/> recorded a promotion of <paramref name="trialId"/>, which holds no slot in
+    /// the book. The trial's own state decides: still paused at or below the rung's level, the promotion never reached
+    /// it, so it resumes to the rung's next milestone as a new run; running, it runs the promotion, and its run takes a
+    /// slot again. Records the slot in the book; the runtime then sends the Resume or Recover.
+    /// </summary>
+    public PromotionRecovery RecoverPromotion(int trialId, RungConfig rung, TrialStatus trialStatus, int pausedAt, int trialRunId, int trialMilestone)
+    {
+        if (book.Running.ContainsKey(trialId))
+        {
+            return PromotionRecovery.None;
+        }
+        if (trialStatus == TrialStatus.Paused && pausedAt <= rung.Level)
+        {
+            int runId = Math.Max(book.NextRunId, trialRunId) + 1;
+            book.NextRunId = runId;
+            book.Running[trialId] = new RunningTrial(runId, rung.NextMilestone, rung.Bracket);
+            return PromotionRecovery.Resume;
+        }
+        if (trialStatus == TrialStatus.Running)
+        {
+            book.NextRunId = Math.Max(book.NextRunId, trialRunId);
+            book.Running[trialId] = new RunningTrial(trialRunId, trialMilestone, rung.Bracket);
+            return PromotionRecovery.Recover;
+        }
+        return PromotionRecovery.None;
+    }
+
+    /// <summary>
+    /// A trial recorded in a slot as run <paramref name="known"/> says it runs a newer run (the runtime died between a
+    /// rung's promotion and recording it): the slot belongs to that run from now on. True if the book changed.
+    /// </summary>
+    public bool AdoptNewerRun(int trialId, RunningTrial known, TrialStatus trialStatus, int trialRunId, int trialMilestone)
+    {
+        if (trialStatus != TrialStatus.Running || trialRunId <= known.RunId
+            || !book.Running.TryGetValue(trialId, out var current) || current.RunId != known.RunId)
+        {
+            return false;
+        }
+        book.Running[trialId] = known with { RunId = trialRunId, Milestone = trialMilestone };
+        book.NextRunId = Math.Max(book.NextRunId, trialRunId);
+        return true;
+    }
+
     /// <summary>Give one free slot work: a promotion if a rung has one, else a new trial. False if there is none.</summary>
     private async ValueTask<bool> ScheduleOne()
     {

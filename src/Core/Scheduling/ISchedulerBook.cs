@@ -23,5 +23,8 @@ public interface ISchedulerBook
     bool SearcherExhausted { get; set; }
     string? StopReason { get; set; }
     string? Error { get; set; }
-    double? BestValue { get; }
+    /// <summary>Best metric value reported so far (mode decides best), with its trial and epoch.</summary>
+    double? BestValue { get; set; }
+    int? BestTrialId { get; set; }
+    int BestEpoch { get; set; }
 }

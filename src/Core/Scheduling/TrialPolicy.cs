@@ -52,4 +52,29 @@ public static class TrialPolicy
         TrialDecision.Stop => lastEpoch >= maxT ? TrialStatus.Completed : TrialStatus.Stopped,
         _ => null,
     };
+
+    /// <summary>
+    /// Epochs after which a run heading to <paramref name="milestone"/> can pause or must decide (its rung levels, its
+    /// milestone, max_t): the reports up to there reach the experiment before the run goes on.
+    /// </summary>
+    public static HashSet<int> DecisionEpochs(IReadOnlyList<RungConfig> rungs, int milestone, int maxT) =>
+        [.. rungs.Select(r => r.Level), milestone, maxT];
+
+    /// <summary>
+    /// Epochs after which a run writes a checkpoint (selective checkpointing): where it can pause (rung levels below
+    /// max_t, its milestone), and max_t when <paramref name="keepFinal"/> (keep_best keeps the best final checkpoints).
+    /// </summary>
+    public static HashSet<int> CheckpointEpochs(IReadOnlyList<RungConfig> rungs, int milestone, int maxT, bool keepFinal)
+    {
+        HashSet<int> epochs = [.. rungs.Select(r => r.Level).Where(l => l < maxT)];
+        if (milestone < maxT)
+        {
+            epochs.Add(milestone);
+        }
+        else if (keepFinal)
+        {
+            epochs.Add(maxT);
+        }
+        return epochs;
+    }
 }

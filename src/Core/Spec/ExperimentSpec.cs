@@ -111,4 +111,6 @@ public sealed record CheckpointSpec
     public bool DeleteFinished { get; init; } = true;
     /// <summary>Final checkpoints of the best K trials kept at the end.</summary>
     public int KeepBest { get; init; } = 1;
+    /// <summary>A completed trial writes its final checkpoint: finished checkpoints are deleted but the best K are kept.</summary>
+    public bool KeepsFinalCheckpoint => DeleteFinished && KeepBest > 0;
 }

@@ -8,24 +8,24 @@ using OrleansHpo.Grains.State;
 namespace OrleansHpo.Grains.Checkpoints;
 
 /// <summary>
-/// The experiment grain's checkpoint bookkeeping, kept out of the grain: feeds the pure <see cref="CheckpointBudget"/>
-/// with the events the experiment sees (start, rung arrivals, pause, promotion, end), asks the paused trials it
-/// chooses to drop their checkpoints, and measures the checkpoint folder (disk high-water marks) off the grain
-/// turn, at most once a second: a folder walk is I/O that grows with the number of checkpoints, and ran in every turn
-/// before (the 2x throughput regression of docs/benchmarks.md). The decision lives here because the experiment sees every report and every promotion; rung
+/// The experiment grain's checkpoint bookkeeping, kept out of the grain: passes the events the experiment sees (start,
+/// reports, pause, promotion, end) to the pure <see cref="CheckpointPolicy"/>, which owns every rule (budget inputs,
+/// /// time ratio, keep_best), asks the paused trials it chooses to drop their checkpoints, and measures the checkpoint
+/// folder (disk high-water marks) off the grain turn, at most once a second: a folder walk is I/O that grows with the
+/// number of checkpoints, and ran in every turn before (the 2x throughput regression of docs/benchmarks.md). The
+/// bookkeeping lives with the experiment grain because the experiment sees every report and every promotion; rung
 /// grains keep talking to trials one-way only, and the experiment only ever awaits trials that never await it.
 /// </summary>
 internal sealed class ExperimentCheckpoints
 {
     private readonly ExperimentSpec _spec;
-    private readonly SchedulerLayout _layout;
     private readonly CheckpointAccountingState _state;
     private readonly CheckpointScope _root;
     private readonly ICheckpointStore _store;
     private readonly IGrainFactory _grains;
     private readonly string _experiment;
     private readonly ILogger _logger;
-    private readonly CheckpointBudget? _budget;
+    private readonly CheckpointPolicy _policy;
     private Task<CheckpointUsage>? _measuring;
     private long _lastMeasureStart = long.MinValue / 2;
 
@@ -36,45 +36,30 @@ internal sealed class ExperimentCheckpoints
         ICheckpointStore store, IGrainFactory grains, string experiment, ILogger logger)
     {
         _spec = spec;
-        _layout = layout;
         _state = state;
         _root = root;
         _store = store;
         _grains = grains;
         _experiment = experiment;
         _logger = logger;
-        if (layout.Kind == RungKind.Promotion)
-        {
-            // Tracked for every promotion-type run (removal none included) so the accounting is comparable.
-            _budget = state.BudgetJson is { } json
-                ? CheckpointBudget.FromJson(json, spec.Checkpoints, spec.Mode, spec.Searcher.Seed)
-                : new CheckpointBudget(spec.Checkpoints, spec.Mode, spec.Searcher.Seed);
-        }
+        _policy = new CheckpointPolicy(spec, layout, state.BudgetJson);
     }
 
-    public int NumCheckpointsRemoved => _budget?.NumCheckpointsRemoved ?? 0;
+    public int NumCheckpointsRemoved => _policy.NumCheckpointsRemoved;
 
-    public long CostResources => _budget?.CostResources ?? 0;
+    public long CostResources => _policy.CostResources;
 
-    public int NumResumedWithoutCheckpoint => _budget?.NumResumedWithoutCheckpoint ?? 0;
+    public int NumResumedWithoutCheckpoint => _policy.NumResumedWithoutCheckpoint;
 
-    public void OnStarted(int trialId) => _budget?.OnStarted(trialId);
+    public void OnStarted(int trialId) => _policy.OnStarted(trialId);
 
-    /// <summary>Reports of a trial of <paramref name="bracket"/>: a report at a rung level is a new arrival there.</summary>
+    /// <summary>Reports of a trial of <paramref name="bracket"/> (a pause at a rung level is an arrival there).</summary>
     public void OnReports(EpochReport[] reports, int bracket)
     {
-        if (_budget is null || reports.Length == 0)
-        {
-            return;
-        }
-        var rungs = _layout.AsyncRungs(bracket);
         foreach (var report in reports)
         {
-            if (report.Decision == TrialDecision.Pause && Array.Find(rungs, r => r.Level == report.Epoch) is { } rung
-                && report.Metrics.TryGetValue(_spec.Metric, out var value))
-            {
-                _budget.OnArrival(report.TrialId, new RungKey(bracket, rung.Level), rung.Quantile, value);
-            }
+            _policy.OnReport(report.TrialId, bracket, report.Epoch, report.Decision,
+                report.Metrics.TryGetValue(_spec.Metric, out var value) ? value : null);
         }
     }
 
@@ -85,24 +70,14 @@ internal sealed class ExperimentCheckpoints
         {
             KeepIfBest(trialId, reports);
         }
-        if (_budget is null)
-        {
-            return;
-        }
-        if (outcome == TrialStatus.Paused)
-        {
-            _budget.OnPaused(trialId, new RungKey(bracket, level));
-        }
-        else if (outcome is TrialStatus.Stopped or TrialStatus.Completed or TrialStatus.Failed)
-        {
-            _budget.OnFinished(trialId);
-        }
+        _policy.OnLeftSlot(trialId, bracket, outcome, level);
     }
 
     /// <summary>A rung promoted a paused trial; if its checkpoint was removed it retrains (counted in cost_resources).</summary>
-    public void OnPromoted(int trialId, RungConfig rung)
+    public void OnPromoted(int trialId, RungConfig rung) => LogRetrain(trialId, _policy.OnPromoted(trialId, rung));
+
+    private void LogRetrain(int trialId, int cost)
     {
-        int cost = _budget?.OnPromoted(trialId, new RungKey(rung.Bracket, rung.Level)) ?? 0;
         if (cost > 0)
         {
             _logger.LogInformation("Experiment {Experiment}: trial {TrialId} resumes without its checkpoint and retrains {Epochs} epochs", _experiment, trialId, cost);
@@ -115,19 +90,16 @@ internal sealed class ExperimentCheckpoints
     /// </summary>
     public async Task EnforceAndMeasure(int started, double elapsedSeconds, bool final = false)
     {
-        if (_budget is not null)
+        var removals = _policy.TakeRemovals(started, elapsedSeconds);
+        foreach (var removal in removals)
         {
-            var removals = _budget.TakeRemovals(TimeRatio(started, elapsedSeconds));
-            foreach (var removal in removals)
-            {
-                _logger.LogDebug("Experiment {Experiment}: removing the checkpoint of trial {TrialId} paused at {Level} (rank {Rank} of {Length}, score {Score:G4})",
-                    _experiment, removal.TrialId, removal.Rung.Level, removal.Rank, removal.RungLength, removal.Score);
-                await Drop(removal.TrialId);
-            }
-            if (removals.Count > 0)
-            {
-                Execution.HpoMetrics.CheckpointsRemoved.Add(removals.Count);
-            }
+            _logger.LogDebug("Experiment {Experiment}: removing the checkpoint of trial {TrialId} paused at {Level} (rank {Rank} of {Length}, score {Score:G4})",
+                _experiment, removal.TrialId, removal.Rung.Level, removal.Rank, removal.RungLength, removal.Score);
+            await Drop(removal.TrialId);
+        }
+        if (removals.Count > 0)
+        {
+            Execution.HpoMetrics.CheckpointsRemoved.Add(removals.Count);
         }
         while (_state.ToDrop.Count > 0)
         {
@@ -137,39 +109,17 @@ internal sealed class ExperimentCheckpoints
         await Measure(final);
     }
 
-    /// <summary>
-    /// keep_best: a completed trial kept its final checkpoint; keep the K best (by final metric, ties to the earlier
-    /// completion) and queue the others for deletion.
-    /// </summary>
+    /// <summary>keep_best (<see cref="CheckpointPolicy.KeepBest"/>): the trials that fall out of the best K are queued for deletion.</summary>
     private void KeepIfBest(int trialId, EpochReport[] reports)
     {
-        var checkpoints = _spec.Checkpoints;
-        if (!checkpoints.DeleteFinished || checkpoints.KeepBest <= 0 || _state.Kept.Any(k => k.TrialId == trialId))
-        {
-            return;
-        }
-        if (reports.Length == 0 || !reports[^1].Metrics.TryGetValue(_spec.Metric, out var value))
-        {
-            _state.ToDrop.Add(trialId); // no final value to rank it by (should not happen): do not keep it
-            return;
-        }
-        int at = _state.Kept.FindIndex(k => _spec.Mode == Mode.Min ? value < k.Value : value > k.Value);
-        _state.Kept.Insert(at < 0 ? _state.Kept.Count : at, new KeptCheckpoint(trialId, value));
-        while (_state.Kept.Count > checkpoints.KeepBest)
-        {
-            _state.ToDrop.Add(_state.Kept[^1].TrialId);
-            _state.Kept.RemoveAt(_state.Kept.Count - 1);
-        }
+        double? value = reports.Length > 0 && reports[^1].Metrics.TryGetValue(_spec.Metric, out var v) ? v : null;
+        var (kept, dropped) = _policy.KeepBest([.. _state.Kept.Select(k => (k.TrialId, k.Value))], trialId, value);
+        _state.Kept = [.. kept.Select(k => new KeptCheckpoint(k.TrialId, k.Value))];
+        _state.ToDrop.AddRange(dropped);
     }
 
     /// <summary>After a restart, a promotion the rung recorded is delivered again: make sure the budget saw it.</summary>
-    public void OnRecoveredPromotion(int trialId, RungConfig rung)
-    {
-        if (_budget?.StatusOf(trialId) is CheckpointHolderStatus.PausedWithCheckpoint or CheckpointHolderStatus.PausedWithoutCheckpoint)
-        {
-            OnPromoted(trialId, rung);
-        }
-    }
+    public void OnRecoveredPromotion(int trialId, RungConfig rung) => LogRetrain(trialId, _policy.OnRecoveredPromotion(trialId, rung));
 
     private async Task Drop(int trialId)
     {
@@ -186,26 +136,7 @@ internal sealed class ExperimentCheckpoints
     }
 
     /// <summary>Copy the budget into the persisted state (before the experiment writes it).</summary>
-    public void Save() => _state.BudgetJson = _budget?.ToJson();
-
-    /// <summary>
-    /// beta = budget left / budget spent: in trials when max_trials_started is set (new arrivals come with new trials),
-    /// in seconds when max_wallclock_seconds is set, the smaller of the two when both are; with neither the horizon is
-    /// unbounded.
-    /// </summary>
-    public double TimeRatio(int started, double elapsedSeconds)
-    {
-        double ratio = double.PositiveInfinity;
-        if (_spec.Stop.MaxTrialsStarted is { } maxTrials)
-        {
-            ratio = Math.Min(ratio, ResumeProbability.TimeRatio(started, maxTrials));
-        }
-        if (_spec.Stop.MaxWallclockSeconds is { } wall)
-        {
-            ratio = Math.Min(ratio, ResumeProbability.TimeRatio(elapsedSeconds, wall));
-        }
-        return ratio;
-    }
+    public void Save() => _state.BudgetJson = _policy.ToJson();
 
     /// <summary>
     /// Applies a finished measurement and starts the next one on the thread pool when one is due (never two at once).
@@ -246,9 +177,9 @@ internal sealed class ExperimentCheckpoints
         _state.Bytes = usage.Bytes;
         _state.HighWaterFiles = Math.Max(_state.HighWaterFiles, usage.Files);
         _state.HighWaterBytes = Math.Max(_state.HighWaterBytes, usage.Bytes);
-        if (_budget is not null)
+        if (_policy.Budget is { } budget)
         {
-            int paused = _budget.PausedTrials().Count(usage.Trials.Contains);
+            int paused = budget.PausedTrials().Count(usage.Trials.Contains);
             _state.HighWaterPausedTrials = Math.Max(_state.HighWaterPausedTrials, paused);
         }
     }

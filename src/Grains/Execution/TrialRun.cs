@@ -56,19 +56,9 @@ internal sealed class TrialRun
         _logger = logger;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(options.Drain.AbortToken, options.Store.LostToken);
         _cancel.Token.Register(() => Interlocked.CompareExchange(ref _cancelledAt, Stopwatch.GetTimestamp(), 0));
-        _decisionEpochs = [.. plan.Rungs.Select(r => r.Level), milestone, plan.MaxT];
+        _decisionEpochs = TrialPolicy.DecisionEpochs(plan.Rungs, milestone, plan.MaxT);
         _rungLevels = [.. plan.Rungs.Select(r => r.Level)];
-        _checkpointEpochs = [.. plan.Rungs.Select(r => r.Level).Where(l => l < plan.MaxT)];
-        if (milestone < plan.MaxT)
-        {
-            // Selective checkpointing: only where the trial can pause (rung levels, its milestone), plus the final
-            // epoch when the experiment keeps the best trials' final checkpoints (below).
-            _checkpointEpochs.Add(milestone);
-        }
-        else if (plan.KeepFinalCheckpoint)
-        {
-            _checkpointEpochs.Add(plan.MaxT); // the final checkpoint, kept if the trial ends among the best (keep_best)
-        }
+        _checkpointEpochs = TrialPolicy.CheckpointEpochs(plan.Rungs, milestone, plan.MaxT, plan.KeepFinalCheckpoint);
     }
 
     public int RunId { get; }

@@ -24,7 +24,8 @@ public sealed class HpoTestCluster : IAsyncDisposable
 
     public IGrainFactory Grains => Cluster.Client;
 
-    public static async Task<HpoTestCluster> StartAsync(int silos = 3, int slotsPerSilo = 4, Func<int, int>? slotsOf = null, Action<HpoSiloOptions>? configure = null)
+    public static async Task<HpoTestCluster> StartAsync(int silos = 3, int slotsPerSilo = 4, Func<int, int>? slotsOf = null, Action<HpoSiloOptions>? configure = null,
+        Action<ISiloBuilder>? configureSilo = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "hpo-tests", Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(root);
@@ -40,6 +41,7 @@ public sealed class HpoTestCluster : IAsyncDisposable
             };
             configure?.Invoke(hpo);
             silo.AddOrleansHpo(hpo);
+            configureSilo?.Invoke(silo);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -1,12 +1,14 @@
 using OrleansHpo.Core.Spec;
 using OrleansHpo.Core.Training;
+using OrleansHpo.Grains.Interfaces;
 using OrleansHpo.Simulator;
 
 namespace OrleansHpo.Tests.Cluster;
 
 /// <summary>
 /// The simulator and an embedded run drive the same <see cref="ExperimentScheduler"/>: with one worker they make the
-/// same decisions (same trials, same configs, same decision at every epoch) for every scheduler type.
+/// same decisions (same trials, same configs, same decision at every epoch) for every scheduler type, and so they do
+/// for ASHA promotion with four workers when the embedded run's epochs end in the simulator's order.
 /// </summary>
 public sealed class SimulatorParityTests
 {
@@ -41,6 +43,65 @@ public sealed class SimulatorParityTests
             Assert.True(real.Count > 14, name);
             Assert.Equal(sim, real);
         }
+    }
+
+    /// <summary>
+    /// Four workers, ASHA promotion. Real epochs end in an order set by threads and message latency, so the embedded
+    /// run cannot reproduce a clock by itself; instead its trainable ("lockstep", <see cref="LockstepTrainableFactory"/>)
+    /// lets one epoch end at a time, in the order the simulator's clock ended them, and only once the previous epoch's
+    /// consequences are complete (its rung decision taken, the trial event it caused processed by the experiment, the
+    /// slot it freed filled). The simulator's epochs take different times per trial and epoch, so the runs interleave
+    /// and promotions are decided while other trials run. Nothing waits on time: the gate waits on conditions.
+    /// </summary>
+    [Fact]
+    public async Task Simulator_and_embedded_run_make_identical_asha_promotion_decisions_with_four_workers()
+    {
+        var json = Specs.Synthetic("parity4-asha", Specs.AshaPromotion, workers: 4, trials: 20, maxT: 9, seed: 5, tag: 901)
+            .Replace("\"counting\"", "\"lockstep\"", StringComparison.Ordinal);
+        var spec = SpecParser.Parse(json).Spec!;
+        List<IReadOnlyList<(int TrialId, int Epoch)>> steps = [];
+        var simulated = Path.Combine(Path.GetTempPath(), "hpo-tests", "sim4-" + Guid.NewGuid().ToString("N")[..8]);
+        var simulation = new Simulation(spec, new SyntheticTrainableFactory(), (trial, _, epoch) => 1 + ((trial * 7 + epoch * 3) % 5) / 4.0)
+        {
+            OnPending = steps.Add,
+        };
+        var sim = simulation.Run(simulated);
+        Assert.Equal(4, steps[0].Count);
+        Assert.True(sim.Promotions >= 5, $"the trace should promote while other trials run: {sim}");
+
+        var gate = new LockstepTrainableFactory(steps);
+        await using var cluster = await HpoTestCluster.StartAsync(silos: 1, slotsPerSilo: 4,
+            configure: o => o.AdditionalTrainables.Add(gate),
+            configureSilo: silo => silo
+                .AddOutgoingGrainCallFilter(async context =>
+                {
+                    if (context.MethodName == nameof(IExperimentGrain.OnTrialEvent))
+                    {
+                        gate.OnEventSent();
+                    }
+                    await context.Invoke();
+                })
+                .AddIncomingGrainCallFilter(async context =>
+                {
+                    try
+                    {
+                        await context.Invoke();
+                    }
+                    finally
+                    {
+                        if (context.MethodName == nameof(IExperimentGrain.OnTrialEvent))
+                        {
+                            gate.OnEventDone();
+                        }
+                    }
+                }));
+        var status = await cluster.RunAsync(json, TimeSpan.FromSeconds(120));
+        Assert.Null(gate.Error);
+        Assert.True(status.Phase == ExperimentPhase.Completed, status.ToString());
+        Assert.Equal(steps.Count - 1, gate.Released); // every simulated epoch, in the simulator's order
+        Assert.Equal(sim.Promotions, status.Promotions);
+        Assert.Equal(Decisions(Path.Combine(simulated, "results.csv")), Decisions(Path.Combine(cluster.ResultsDir(spec.Name), "results.csv")));
+        Directory.Delete(simulated, recursive: true);
     }
 
     /// <summary>(trial, epoch, decision, config columns) of every row, by trial then epoch.</summary>

@@ -34,6 +34,8 @@ internal sealed class SchedulerHarness : IExperimentRuntime
 
     public SchedulerLayout Layout => _scheduler.Layout;
 
+    public ExperimentScheduler Scheduler => _scheduler;
+
     public static string Spec(string scheduler, int trials, int workers = 1, int maxT = 9) => $$"""
         {
           "name": "trace", "trainable": "synthetic",
