@@ -30,10 +30,12 @@ if (!File.Exists(hpo))
     return 2;
 }
 
-var work = Path.Combine(Path.GetTempPath(), "hpo-bench-cluster", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+var backend = Opt("backend", "redis");
+// Backend and pid in the name: two runs started in the same second (both backends side by side) get their own folder.
+var work = Path.Combine(Path.GetTempPath(), "hpo-bench-cluster",
+    $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{backend}-{Environment.ProcessId}");
 Directory.CreateDirectory(work);
 var id = "bench" + Guid.NewGuid().ToString("N")[..8];
-var backend = Opt("backend", "redis");
 Console.WriteLine($"# {mode} on {backend}, {silos} silo(s), work folder {work}, load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
 
 using var cluster = new BenchCluster(work, id, silos, hpo, int.Parse(Opt("slots", mode == "throughput" ? "6" : "2"), CultureInfo.InvariantCulture), backend,
