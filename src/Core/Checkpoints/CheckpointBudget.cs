@@ -93,6 +93,14 @@ public sealed class CheckpointBudget
     /// </summary>
     public void OnArrival(int trialId, RungKey rung, double quantile, double value)
     {
+        if (_spec.Removal == CheckpointRemoval.None)
+        {
+            // Nothing is ever removed, so the rung books and estimators (which only rank removal candidates) are not
+            // kept: the persisted budget is one short row per trial, not every rung entry, and an arrival costs O(1)
+            // instead of a pass over its rung. The experiment writes the budget with its state on every decision
+            // (docs/benchmarks.md, "bytes per state write").
+            return;
+        }
         var book = Book(rung, quantile);
         if (book.Contains(trialId))
         {

@@ -37,7 +37,9 @@ public sealed class CheckpointPolicyTests
         // Brackets 0 and 1 share the rung at level 3 (rung system 0). Trial 1 of bracket 0 pauses there first; trial 2
         // of bracket 1 then arrives with a better value: one observation (1 of 1) at the shared rung. Before the keys
         // came from the rungs, bracket 1's arrival was keyed (1, 3) and never compared with bracket 0's trials.
-        var (policy, layout) = Policy("""{ "type": "hyperband", "variant": "promotion", "brackets": 2 }""");
+        // (Speculative removal: with removal "none" the budget keeps no rung books or estimators at all.)
+        var (policy, layout) = Policy("""{ "type": "hyperband", "variant": "promotion", "brackets": 2 }""",
+            """{ "removal": "speculative", "max_num_checkpoints": 10 }""");
         var shared = new RungKey(0, 3);
         Assert.Equal(CheckpointPolicy.KeyOf(layout.AsyncRungs(0)[1]), CheckpointPolicy.KeyOf(layout.AsyncRungs(1)[0]));
         policy.OnStarted(1);
@@ -54,6 +56,18 @@ public sealed class CheckpointPolicyTests
         policy.OnReport(2, bracket: 1, epoch: 4, TrialDecision.Continue, 1.0);
         policy.OnReport(2, bracket: 1, epoch: 9, TrialDecision.Pause, 1.0);
         Assert.Equal(1, policy.Budget.EstimatorFor(shared).Total);
+    }
+
+    [Fact]
+    public void With_removal_none_the_budget_keeps_one_row_per_trial_and_no_rung_books()
+    {
+        var (policy, _) = Policy("""{ "type": "asha", "variant": "promotion" }""");
+        policy.OnStarted(1);
+        policy.OnReport(1, bracket: 0, epoch: 1, TrialDecision.Pause, 5.0);
+        policy.OnLeftSlot(1, bracket: 0, TrialStatus.Paused, level: 1);
+        Assert.Equal(CheckpointHolderStatus.PausedWithCheckpoint, policy.Budget!.StatusOf(1));
+        Assert.Equal(0, policy.Budget.EstimatorFor(new RungKey(0, 1)).Total);
+        Assert.DoesNotContain("\"Entries\":[{", policy.Budget.ToJson(), StringComparison.Ordinal);
     }
 
     [Fact]
