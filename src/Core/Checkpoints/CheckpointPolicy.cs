@@ -24,7 +24,7 @@ public sealed class CheckpointPolicy
         if (layout.Kind == RungKind.Promotion)
         {
             // Only promotion-type rungs pause trials; tracked for every removal policy (none included) so the
-            // accounting of runs is comparable.
+            // accounting of runs is comparable (with none, only which trials hold a checkpoint: no rung books).
             Budget = budgetJson is { } json
                 ? CheckpointBudget.FromJson(json, spec.Checkpoints, spec.Mode, spec.Searcher.Seed)
                 : new CheckpointBudget(spec.Checkpoints, spec.Mode, spec.Searcher.Seed);
