@@ -28,8 +28,28 @@ public sealed partial class ExperimentGrain : IIncomingGrainCallFilter
 
     public Task OnStorageFault(string cause) => Halt(cause);
 
+    /// <summary>Set when this silo lost the cluster store: the files are closed and the activation goes away.</summary>
+    private bool _released;
+
+    /// <summary>
+    /// This silo has lost the cluster store (<see cref="StoreContact"/>): its peers will declare it dead and activate
+    /// the experiment elsewhere, which needs results.csv and searcher.jsonl, so this activation closes them now,
+    /// answers nothing more and deactivates (docs/cluster.md, "A silo cut off from the store").
+    /// </summary>
+    private void ReleaseForStoreLoss()
+    {
+        _released = true;
+        logger.LogWarning("Experiment {Experiment}: this silo lost the cluster store; closing its files so that it continues on another silo", Name);
+        DisposeResults();
+        DeactivateOnIdle();
+    }
+
     async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
     {
+        if (_released)
+        {
+            throw new TimeoutException($"experiment {Name}: this silo has lost the cluster store; it continues on another silo");
+        }
         var method = context.InterfaceMethod?.Name;
         if (_halt is not null)
         {
@@ -75,8 +95,13 @@ public sealed partial class ExperimentGrain : IIncomingGrainCallFilter
 
     private async Task GuardedTick(CancellationToken cancellationToken)
     {
-        if (_halt is not null)
+        if (_halt is not null || _released)
         {
+            return;
+        }
+        if (workers.Store.IsLost)
+        {
+            ReleaseForStoreLoss();
             return;
         }
         try

@@ -24,6 +24,7 @@ public sealed partial class ExperimentGrain(
     TrainableRegistry registry,
     ICheckpointStore checkpointStore,
     IEnumerable<ISearcherProvider> searcherProviders,
+    WorkerOptions workers,
     ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain, IRemindable
 {
     private ExperimentSpec? _spec;
@@ -46,6 +47,12 @@ public sealed partial class ExperimentGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (workers.Store.IsLost)
+        {
+            // Not on a silo cut off from the cluster store: its peers are about to declare it dead, and the files this
+            // activation would open (results.csv, searcher.jsonl) would keep the next activation out of them.
+            throw new TimeoutException($"experiment {Name}: this silo has lost the cluster store; it activates on another silo");
+        }
         if (S.SpecJson is not null)
         {
             Initialize();

@@ -47,4 +47,24 @@ internal static class HpoProcess
         Directory.CreateDirectory(dir);
         return dir;
     }
+
+    /// <summary>Lines of a file another process is writing (results.csv of a live run); 0 while it cannot be opened.</summary>
+    public static int CountLines(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            int n = 0;
+            while (reader.ReadLine() is not null)
+            {
+                n++;
+            }
+            return n;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
 }

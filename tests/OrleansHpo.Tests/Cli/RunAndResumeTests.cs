@@ -73,7 +73,7 @@ public sealed class RunAndResumeTests
             _ = run.StandardError.ReadToEndAsync();
             // Kill -9 once the experiment is well under way (condition, not a sleep): 40 reports written.
             var deadline = DateTime.UtcNow.AddSeconds(90);
-            while (CountLines(results) < 41 && DateTime.UtcNow < deadline && !run.HasExited)
+            while (HpoProcess.CountLines(results) < 41 && DateTime.UtcNow < deadline && !run.HasExited)
             {
                 await Task.Delay(20);
             }
@@ -99,24 +99,5 @@ public sealed class RunAndResumeTests
         var after = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "crash", "metadata.json")))!;
         Assert.Equal("completed", after["status"]!.GetValue<string>());
         Assert.Equal(trials, after["num_trials_started"]!.GetValue<int>());
-    }
-
-    private static int CountLines(string path)
-    {
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream);
-            int n = 0;
-            while (reader.ReadLine() is not null)
-            {
-                n++;
-            }
-            return n;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
     }
 }

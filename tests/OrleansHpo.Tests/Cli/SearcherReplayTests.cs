@@ -45,7 +45,7 @@ public sealed class SearcherReplayTests
             _ = process.StandardOutput.ReadToEndAsync();
             _ = process.StandardError.ReadToEndAsync();
             var deadline = DateTime.UtcNow.AddSeconds(90);
-            while (Lines(results) < reports + 1 && DateTime.UtcNow < deadline && !process.HasExited)
+            while (HpoProcess.CountLines(results) < reports + 1 && DateTime.UtcNow < deadline && !process.HasExited)
             {
                 await Task.Delay(15);
             }
@@ -72,23 +72,4 @@ public sealed class SearcherReplayTests
     /// <summary>The start records of a journal (trial, source, config), in order.</summary>
     private static List<string> Starts(string journal) =>
         [.. File.ReadLines(journal).Where(l => l.StartsWith("{\"op\":\"start\"", StringComparison.Ordinal))];
-
-    private static int Lines(string path)
-    {
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream);
-            int n = 0;
-            while (reader.ReadLine() is not null)
-            {
-                n++;
-            }
-            return n;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
 }
