@@ -41,6 +41,12 @@ public sealed partial class ExperimentGrain(
     /// <summary>(trial, epoch) keys recorded since the state was last saved: not yet confirmed to their trials.</summary>
     private readonly HashSet<long> _unsaved = [];
     private Task _metadataWrite = Task.CompletedTask;
+    /// <summary>New trials the scheduler put in the book this turn; started once the book is saved (<see cref="SaveAndStart"/>).</summary>
+    private readonly List<PendingStart> _toStart = [];
+    /// <summary>The book changed since it was last saved, and nothing needed it saved yet: the next tick saves it.</summary>
+    private bool _dirty;
+
+    private readonly record struct PendingStart(int TrialId, TrialPlan Plan, int Milestone, int RunId);
 
     private ExperimentState S => state.State;
     private string Name => this.GetPrimaryKeyString();
@@ -60,10 +66,20 @@ public sealed partial class ExperimentGrain(
         await OnActivateRecovery();
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (_dirty && _halt is null && !_released && !workers.Store.IsLost)
+        {
+            try
+            {
+                await Save(); // what the last ticks did not write yet; a failure only leaves more to reconcile
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                logger.LogWarning("Experiment {Experiment}: could not save its state on deactivation ({Error})", Name, e.Message);
+            }
+        }
         DisposeResults();
-        return Task.CompletedTask;
     }
 
     public async Task<ExperimentStatus> Start(StartExperimentRequest request)
@@ -73,7 +89,7 @@ public sealed partial class ExperimentGrain(
             if (S.Phase is ExperimentPhase.Running or ExperimentPhase.Stopping)
             {
                 await FillSlots();
-                await Save();
+                await SaveAndStart();
             }
             return Status();
         }
@@ -101,7 +117,7 @@ public sealed partial class ExperimentGrain(
         await Save();
         await EnsureReminder();
         await FillSlots();
-        await Save();
+        await SaveAndStart();
         await WriteMetadata(force: true);
         return Status();
     }
@@ -221,6 +237,10 @@ public sealed partial class ExperimentGrain(
 
     private async Task OnTick(CancellationToken cancellationToken)
     {
+        if (_dirty)
+        {
+            await Save();
+        }
         if (S.Phase == ExperimentPhase.Running && _scheduler!.StopCriterion(Elapsed, S.Failed) is not null)
         {
             await AfterChange(); // a criterion that no event triggers, such as the wall clock: AfterChange begins the stop
@@ -247,7 +267,14 @@ public sealed partial class ExperimentGrain(
             await SweepLeft();
             Finish();
         }
-        await Save();
+        if (_toStart.Count > 0 || S.Phase != ExperimentPhase.Running)
+        {
+            await SaveAndStart();
+        }
+        else
+        {
+            _dirty = true;
+        }
         await WriteMetadata(force: S.Phase is ExperimentPhase.Completed or ExperimentPhase.Failed);
         await DropReminderWhenDone();
     }
@@ -337,11 +364,11 @@ public sealed partial class ExperimentGrain(
             return suggestion;
         }
 
-        public async ValueTask StartTrial(int trialId, int bracket, RungConfig[] rungs, int milestone, int runId)
+        public ValueTask StartTrial(int trialId, int bracket, RungConfig[] rungs, int milestone, int runId)
         {
             grain._checkpoints!.OnStarted(trialId);
-            await grain.Save(); // the slot is recorded before the trial starts, so a crash cannot lose it
-            await grain.Trial(trialId).Start(grain.PlanOf(trialId, bracket, rungs), milestone, runId);
+            grain._toStart.Add(new PendingStart(trialId, grain.PlanOf(trialId, bracket, rungs), milestone, runId));
+            return ValueTask.CompletedTask;
         }
 
         public async ValueTask OnSyncTrialFailed(RungConfig rung, int trialId) => await grain.Rung(rung).OnTrialFailed(rung, trialId);
@@ -529,6 +556,25 @@ public sealed partial class ExperimentGrain(
         Metric = _spec?.Metric ?? "",
     };
 
+    /// <summary>
+    /// Saves the book, then starts the new trials it records: a slot is durable before its trial runs, so a crash
+    /// cannot lose it, and a turn that fills several slots writes its state once. A turn that starts no trial and ends
+    /// nothing leaves the write to the next tick (at most a second later): what it changed is rebuilt after a crash
+    /// from the trials and rungs themselves (ReconcileRunning, ReconcilePromotions), and the reports it recorded stay
+    /// unconfirmed to their trials until the write (docs/architecture.md, "State writes of the experiment").
+    /// </summary>
+    private async Task SaveAndStart()
+    {
+        await Save();
+        if (_toStart.Count == 0)
+        {
+            return;
+        }
+        var starts = _toStart.ToArray();
+        _toStart.Clear();
+        await Task.WhenAll(starts.Select(s => Trial(s.TrialId).Start(s.Plan, s.Milestone, s.RunId)));
+    }
+
     private async Task Save()
     {
         if (_spec is not null && S.Phase is ExperimentPhase.Running or ExperimentPhase.Stopping)
@@ -537,6 +583,7 @@ public sealed partial class ExperimentGrain(
         }
         _checkpoints?.Save();
         await state.WriteStateAsync();
+        _dirty = false;
         _unsaved.Clear(); // what was recorded before this write is durable now (ConfirmRecorded)
     }
 
