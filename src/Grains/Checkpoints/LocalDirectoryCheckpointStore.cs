@@ -9,9 +9,11 @@ namespace OrleansHpo.Grains.Checkpoints;
 /// <c>DIR/NAME/checkpoints</c> by default, or <c>BASE/NAME</c> when the store is configured with a base directory
 /// (a shared mount, NFS or SMB, makes this work across machines).
 /// <para>Atomic: written to a temporary file in the same folder and flushed, then renamed to the final name, so a
-/// crash leaves either no checkpoint or a whole one. Fenced: <c>trial-N/fence</c> holds the highest fence token that
-/// wrote a checkpoint of the trial; the token check, the fence update and the rename happen under an exclusive lock
-/// on <c>trial-N/fence.lock</c>, so a writer with a lower token can never publish after a newer one has.</para>
+/// crash leaves either no checkpoint or a whole one. Fenced: <c>trial-N/fence.lock</c> holds the highest fence token
+/// that claimed or wrote a checkpoint of the trial; the token check, the fence update and the rename happen under an
+/// exclusive lock on that same file, so a writer with a lower token can never publish after a newer one has. The
+/// token is rewritten in place (a few bytes, fsynced), not as a new file: creating a file per run cost more than the
+/// rest of a fenced write (docs/benchmarks.md, "Files created per decision").</para>
 /// </summary>
 public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
 {
@@ -30,14 +32,13 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
     public CheckpointRef Save(CheckpointScope scope, int trialId, int epoch, long fence, Action<Stream> write)
     {
         var folder = Path.Combine(Folder(scope), CheckpointNames.TrialFolder(trialId));
-        Directory.CreateDirectory(folder);
         var final = Path.Combine(folder, CheckpointNames.File(epoch, fence));
         var temp = final + $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         string sha;
         long bytes;
         try
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var file = InFolder(folder, () => new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16)))
             using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
                 using (var hashing = new HashingStream(file, hash))
@@ -64,8 +65,22 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
     public void ClaimFence(CheckpointScope scope, int trialId, long fence)
     {
         var folder = Path.Combine(Folder(scope), CheckpointNames.TrialFolder(trialId));
-        Directory.CreateDirectory(folder);
         RaiseFence(folder, trialId, fence).Dispose();
+    }
+
+    /// <summary>Creates a file in <paramref name="folder"/>, and the folder first only when it is missing (a trial's
+    /// first file): a create-directory call per write is a syscall per path segment.</summary>
+    private static T InFolder<T>(string folder, Func<T> create)
+    {
+        try
+        {
+            return create();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(folder);
+            return create();
+        }
     }
 
     /// <summary>Under the trial's lock: refuse a token lower than the recorded one, record a higher one. Returns the held lock.</summary>
@@ -74,15 +89,14 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
         var held = AcquireLock(folder);
         try
         {
-            var fencePath = Path.Combine(folder, "fence");
-            long newest = ReadFence(fencePath);
+            long newest = Math.Max(ReadFence(held), ReadLegacyFence(Path.Combine(folder, LegacyFenceFile)));
             if (fence < newest)
             {
                 throw new StaleCheckpointWriteException(trialId, fence, newest);
             }
             if (fence > newest)
             {
-                WriteFence(fencePath, fence);
+                WriteFence(held, fence);
             }
             return held;
         }
@@ -199,7 +213,7 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
         {
             try
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+                return InFolder(folder, () => new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
             }
             catch (IOException e) when (IsHeldByAnother(e) && DateTime.UtcNow < deadline)
             {
@@ -222,8 +236,26 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
     private const int EWouldBlock = 11; // EAGAIN on Linux (System.Private.CoreLib, Interop.IOErrors.cs)
     private const int ErrorSharingViolation = 32;
 
-    private static long ReadFence(string path)
+    /// <summary>Where versions before the token moved into <c>fence.lock</c> kept it; still read, never written.</summary>
+    private const string LegacyFenceFile = "fence";
+
+    /// <summary>The token in the held lock file: empty (a new trial) or not a number (damaged by hand or by a tool,
+    /// or a write torn by a crash) reads as no fence; the claimant's token, which its grain's version-checked state
+    /// vouches for, is written over it. Checkpoints are still verified by their checksum.</summary>
+    private static long ReadFence(FileStream held)
     {
+        Span<byte> buffer = stackalloc byte[32];
+        held.Position = 0;
+        int n = held.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        return long.TryParse(System.Text.Encoding.ASCII.GetString(buffer[..n]).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var fence) ? fence : 0;
+    }
+
+    private static long ReadLegacyFence(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
         string text;
         try
         {
@@ -238,30 +270,18 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
             Directory.Delete(path, recursive: true);
             return 0;
         }
-        // Not a number (damaged by hand or by a tool): as no fence; the claimant's token, which its grain's
-        // version-checked state vouches for, is written over it. Checkpoints are still verified by their checksum.
         return long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var fence) ? fence : 0;
     }
 
-    private static void WriteFence(string path, long fence)
+    /// <summary>In place: tokens only grow, so the new text is never shorter than the old; the length is set anyway.</summary>
+    private static void WriteFence(FileStream held, long fence)
     {
-        var temp = path + $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                file.Write(System.Text.Encoding.ASCII.GetBytes(fence.ToString(CultureInfo.InvariantCulture)));
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp); // a read-only file system keeps it: harmless, only *.ckpt and fence are ever read
-            throw;
-        }
+        var bytes = System.Text.Encoding.ASCII.GetBytes(fence.ToString(CultureInfo.InvariantCulture));
+        held.Position = 0;
+        held.Write(bytes);
+        held.SetLength(bytes.Length);
+        held.Flush(flushToDisk: true);
     }
-
 
     private static long SafeLength(FileInfo file)
     {

@@ -34,13 +34,27 @@ public sealed class DamagedCheckpointFolderTests
     {
         var (store, scope) = NewStore();
         var saved = store.Save(scope, 4, 1, 2, s => s.Write([1, 2, 3]));
-        var fence = Path.Combine(Path.GetDirectoryName(saved.Uri)!, "fence");
-        File.WriteAllText(fence, "\0\0garbage\n");
+        var fence = Path.Combine(Path.GetDirectoryName(saved.Uri)!, "fence.lock");
+        File.WriteAllText(fence, "\0\0garbage that is longer than any token\n");
         store.ClaimFence(scope, 4, 3); // threw FormatException before, which failed the trial
         Assert.Equal("3", File.ReadAllText(fence));
         using var stream = store.TryOpen(saved, out var problem);
         Assert.NotNull(stream); // the checkpoint itself is intact and still loads
         Assert.Throws<StaleCheckpointWriteException>(() => store.Save(scope, 4, 2, 2, s => s.Write([4]))); // fencing still holds
+    }
+
+    [Fact]
+    public void A_token_in_the_fence_file_of_an_earlier_version_still_fences_and_the_lock_file_carries_the_next()
+    {
+        var (store, scope) = NewStore();
+        var saved = store.Save(scope, 5, 1, 1, s => s.Write([1]));
+        var folder = Path.GetDirectoryName(saved.Uri)!;
+        File.WriteAllText(Path.Combine(folder, "fence"), "7"); // where versions before the in-place token kept it
+        Assert.Throws<StaleCheckpointWriteException>(() => store.Save(scope, 5, 2, 6, s => s.Write([2])));
+        store.ClaimFence(scope, 5, 8);
+        Assert.Equal("8", File.ReadAllText(Path.Combine(folder, "fence.lock")));
+        Assert.Throws<StaleCheckpointWriteException>(() => store.Save(scope, 5, 2, 7, s => s.Write([2])));
+        Assert.Equal(2, store.Save(scope, 5, 2, 8, s => s.Write([2])).Epoch);
     }
 
     [Fact]
