@@ -45,6 +45,10 @@ public sealed partial class ExperimentGrain(
     private readonly List<PendingStart> _toStart = [];
     /// <summary>The book changed since it was last saved, and nothing needed it saved yet: the next tick saves it.</summary>
     private bool _dirty;
+    /// <summary>Reports recorded per trial since the last save; a trial that reaches half its confirmation batch makes the
+    /// turn save, so that its state stays bounded however fast its epochs come (TrialGrain.DropConfirmed).</summary>
+    private readonly Dictionary<int, int> _unsavedByTrial = [];
+    private bool _saveDue;
 
     private readonly record struct PendingStart(int TrialId, TrialPlan Plan, int Milestone, int RunId);
 
@@ -267,7 +271,7 @@ public sealed partial class ExperimentGrain(
             await SweepLeft();
             Finish();
         }
-        if (_toStart.Count > 0 || S.Phase != ExperimentPhase.Running)
+        if (_toStart.Count > 0 || _saveDue || S.Phase != ExperimentPhase.Running)
         {
             await SaveAndStart();
         }
@@ -308,7 +312,7 @@ public sealed partial class ExperimentGrain(
 
     private void Finish()
     {
-        _scheduler!.Finish();
+        _scheduler!.Finish(S.StoppedOnRequest);
         S.ElapsedSeconds = Elapsed;
         _timer?.Dispose();
         _timer = null;
@@ -422,6 +426,8 @@ public sealed partial class ExperimentGrain(
         foreach (var report in reports)
         {
             _unsaved.Add(ReportKey(report.TrialId, report.Epoch));
+            int unsaved = _unsavedByTrial[report.TrialId] = _unsavedByTrial.GetValueOrDefault(report.TrialId) + 1;
+            _saveDue |= unsaved >= TrialGrain.ConfirmEvery / 2;
             var value = report.Metrics[_spec!.Metric];
             _searcher!.Report(report.TrialId, report.Epoch, value);
             _scheduler!.OnReport(report.TrialId, report.Epoch, value);
@@ -584,6 +590,8 @@ public sealed partial class ExperimentGrain(
         _checkpoints?.Save();
         await state.WriteStateAsync();
         _dirty = false;
+        _saveDue = false;
+        _unsavedByTrial.Clear();
         _unsaved.Clear(); // what was recorded before this write is durable now (ConfirmRecorded)
     }
 
