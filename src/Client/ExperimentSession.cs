@@ -362,6 +362,13 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
     private async Task<int> Finish(ExperimentStatus status, ExperimentSpec spec, IProgressView view, GrainHost host, ResultsFolder? folder = null)
     {
         await view.FinishAsync(status, BestLine(status, spec));
+        if (status.Failed > 0 && status.Failed == status.Started)
+        {
+            // Also a failed phase (ExperimentScheduler.Finish); the line names the most common reason.
+            var (reason, count) = await MostCommonFailure(host, spec.Name, status.Started);
+            await error.WriteLineAsync($"error: all {status.Failed} trials failed; most common reason ({count} of {status.Failed}): {reason}");
+            return ExitCodes.Failure;
+        }
         if (status.Phase == ExperimentPhase.Failed)
         {
             Signals?.WindingDown();
@@ -370,12 +377,6 @@ public sealed class ExperimentSession(TextWriter output, TextWriter error, bool 
             {
                 RecordFailure(folder, status.Error ?? "failed");
             }
-            return ExitCodes.Failure;
-        }
-        if (status.Failed > 0 && status.Failed == status.Started)
-        {
-            var (reason, count) = await MostCommonFailure(host, spec.Name, status.Started);
-            await error.WriteLineAsync($"error: all {status.Failed} trials failed; most common reason ({count} of {status.Failed}): {reason}");
             return ExitCodes.Failure;
         }
         return ExitCodes.Ok;

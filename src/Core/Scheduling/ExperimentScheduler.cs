@@ -84,10 +84,19 @@ public sealed class ExperimentScheduler(ExperimentSpec spec, SchedulerLayout lay
     /// <summary>True when the experiment is over: running or stopping with no trial in a slot (and none can be started).</summary>
     public bool IsDone => book.Phase is ExperimentPhase.Running or ExperimentPhase.Stopping && book.Running.Count == 0;
 
-    /// <summary>End the experiment: Failed after max_failures, else Completed, with the reason nothing more ran.</summary>
-    public void Finish()
+    /// <summary>
+    /// End the experiment, with the reason nothing more ran: Failed after max_failures, or when every trial it started
+    /// failed (nothing was learned; unless a user stopped it, so that resume can go on after a fix), else Completed.
+    /// </summary>
+    public void Finish(bool stoppedOnRequest = false)
     {
-        book.Phase = book.Error is not null && book.StopReason == "max_failures" ? ExperimentPhase.Failed : ExperimentPhase.Completed;
+        if (book.Error is null && !stoppedOnRequest && book.Started > 0 && book.Failed == book.Started)
+        {
+            book.Error = $"all {book.Failed} trials failed";
+        }
+        book.Phase = book.Error is not null && (book.StopReason == "max_failures" || book.Failed == book.Started)
+            ? ExperimentPhase.Failed
+            : ExperimentPhase.Completed;
         book.StopReason ??= spec.Stop.MaxTrialsStarted is { } max && book.Started >= max ? MaxTrialsStartedReached
             : book.SearcherExhausted ? SearcherExhaustedReason
             : "no trial left to promote or start";

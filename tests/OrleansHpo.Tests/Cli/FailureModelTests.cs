@@ -198,6 +198,7 @@ public sealed class FailureModelTests
         // The reason is the trial's error as failures-runtime words it ("TrainEpoch(1) threw ...: message").
         Assert.Contains("all 6 trials failed; most common reason (6 of 6): ", error);
         Assert.Contains("synthetic failure at epoch 1 (fail_at_epoch)", error);
+        Assert.Equal("failed", Metadata(dir, "failing")["status"]!.GetValue<string>()); // hpo status and list say so too
         // stdout is the command's output only: with --json, every line is one JSON object (the failure warnings are logs, on stderr).
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(lines);

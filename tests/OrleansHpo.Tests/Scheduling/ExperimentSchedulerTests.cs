@@ -39,6 +39,22 @@ public sealed class ExperimentSchedulerTests
         ], trace);
     }
 
+    [Theory]
+    [InlineData(3, 3, false, "Failed", "all 3 trials failed")]
+    [InlineData(3, 3, true, "Completed", null)] // a user stopped it: resume may go on after a fix
+    [InlineData(3, 2, false, "Completed", null)]
+    [InlineData(0, 0, false, "Completed", null)]
+    public void An_experiment_whose_every_trial_failed_ends_failed(int started, int failed, bool stoppedOnRequest, string phase, string? error)
+    {
+        var harness = new SchedulerHarness(SchedulerHarness.Spec("""{ "type": "asha", "variant": "promotion" }""", trials: 3), _ => 1);
+        harness.Book.Phase = ExperimentPhase.Running;
+        harness.Book.Started = started;
+        harness.Book.Failed = failed;
+        harness.Scheduler.Finish(stoppedOnRequest);
+        Assert.Equal(phase, harness.Book.Phase.ToString());
+        Assert.Equal(error, harness.Book.Error);
+    }
+
     [Fact]
     public void Asha_stopping_continues_within_the_cutoff_and_stops_above_it()
     {
