@@ -56,31 +56,8 @@ static int Usage()
     return 2;
 }
 
-string Spec(string name, int delayMs, int epochs, int workers, string stop, bool everyEpoch)
-{
-    var path = Path.Combine(work, name + ".json");
-    File.WriteAllText(path, $$"""
-    {
-      "name": "{{name}}",
-      "trainable": "synthetic",
-      "config_space": {
-        "learning_rate": { "type": "loguniform", "lower": 0.0001, "upper": 1.0 },
-        "width": { "type": "randint", "lower": 8, "upper": 512, "log": true },
-        "epochs": {{epochs}},
-        "delay_ms": {{delayMs}}
-      },
-      "metric": "loss",
-      "mode": "min",
-      "max_resource_attr": "epochs",
-      "scheduler": { "type": "asha", "variant": "promotion", "grace_period": 1, "reduction_factor": 3 },
-      "searcher": { "type": "random", "seed": 4 },
-      {{(everyEpoch ? "\"checkpoints\": { \"every_epoch\": true }," : "")}}
-      "n_workers": {{workers}},
-      "stop": { {{stop}} }
-    }
-    """);
-    return path;
-}
+string Spec(string name, int delayMs, int epochs, int workers, string stop, bool everyEpoch) =>
+    new OrleansHpo.Testing.SyntheticSpec(name) { DelayMs = delayMs, Epochs = epochs, Workers = workers, Seed = 4, Stop = stop, CheckpointEveryEpoch = everyEpoch }.Write(work);
 
 async Task<int> Throughput(BenchCluster c)
 {

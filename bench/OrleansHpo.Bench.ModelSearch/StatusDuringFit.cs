@@ -23,25 +23,14 @@ public static class StatusDuringFit
         var trials = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 120;
         var dir = Path.Combine(Path.GetTempPath(), "hpo-bench-status", Guid.NewGuid().ToString("N")[..8]);
         const string name = "status";
-        var spec = $$"""
+        var spec = new OrleansHpo.Testing.SyntheticSpec(name)
         {
-          "name": "{{name}}",
-          "trainable": "synthetic",
-          "config_space": {
-            "learning_rate": { "type": "loguniform", "lower": 0.0001, "upper": 1.0 },
-            "width": { "type": "randint", "lower": 8, "upper": 512, "log": true },
-            "momentum": { "type": "uniform", "lower": 0.0, "upper": 0.99 },
-            "activation": { "type": "choice", "values": ["relu", "tanh", "gelu"] },
-            "epochs": 27,
-            "delay_ms": 10
-          },
-          "metric": "loss", "mode": "min", "max_resource_attr": "epochs",
-          "scheduler": { "type": "asha", "variant": "promotion", "grace_period": 1, "reduction_factor": 3 },
-          "searcher": { "type": "bayesopt", "seed": 1 },
-          "n_workers": 4,
-          "stop": { "max_trials_started": {{trials}} }
-        }
-        """;
+            Epochs = 27,
+            DelayMs = 10,
+            MoreHyperparameters = true,
+            Searcher = "bayesopt",
+            Stop = $"\"max_trials_started\": {trials}",
+        }.Json();
         var options = new HpoSiloOptions { StateDirectory = Path.Combine(dir, name, "state"), WorkerSlots = 4 };
         options.AdditionalSearcherProviders.AddRange(ModelSearchProviders.All());
         await using var silo = await EmbeddedSilo.StartAsync(options);

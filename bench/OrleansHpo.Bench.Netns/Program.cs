@@ -171,31 +171,8 @@ string WorkFolder(string name)
     return work;
 }
 
-static string Spec(string dir, string name, int delayMs, int workers, string stop)
-{
-    var path = Path.Combine(dir, name + ".json");
-    File.WriteAllText(path, $$"""
-    {
-      "name": "{{name}}",
-      "trainable": "synthetic",
-      "config_space": {
-        "learning_rate": { "type": "loguniform", "lower": 0.0001, "upper": 1.0 },
-        "width": { "type": "randint", "lower": 8, "upper": 512, "log": true },
-        "epochs": 9,
-        "delay_ms": {{delayMs}}
-      },
-      "metric": "loss",
-      "mode": "min",
-      "max_resource_attr": "epochs",
-      "scheduler": { "type": "asha", "variant": "promotion", "grace_period": 1, "reduction_factor": 3 },
-      "searcher": { "type": "random", "seed": 4 },
-      "checkpoints": { "every_epoch": true },
-      "n_workers": {{workers}},
-      "stop": { {{stop}} }
-    }
-    """);
-    return path;
-}
+static string Spec(string dir, string name, int delayMs, int workers, string stop) =>
+    new OrleansHpo.Testing.SyntheticSpec(name) { DelayMs = delayMs, Workers = workers, Seed = 4, Stop = stop, CheckpointEveryEpoch = true }.Write(dir);
 
 static List<Fault> ReadFaults(string path) => [.. File.ReadLines(path).Where(l => l.Length > 0).Select(l => l.Split(','))
     .Select(c => new Fault(c[0], c[1], DateTime.Parse(c[2], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), DateTime.Parse(c[3], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)))];

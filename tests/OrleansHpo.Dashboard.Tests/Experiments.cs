@@ -1,4 +1,5 @@
 using OrleansHpo.Client;
+using OrleansHpo.Testing;
 
 namespace OrleansHpo.Dashboard.Tests;
 
@@ -13,31 +14,14 @@ internal static class Experiments
     }
 
     /// <summary>A synthetic spec: promotion ASHA (grace 1, eta 3, max_t 9), 4 workers, <paramref name="trials"/> trials.</summary>
-    public static string Spec(string dir, string name, int trials, int delayMs, double wallclockSeconds = 600)
-    {
-        var path = Path.Combine(dir, name + ".json");
-        File.WriteAllText(path, $$"""
+    public static string Spec(string dir, string name, int trials, int delayMs, double wallclockSeconds = 600) =>
+        new SyntheticSpec(name)
         {
-          "name": "{{name}}",
-          "trainable": "synthetic",
-          "config_space": {
-            "learning_rate": { "type": "loguniform", "lower": 0.0001, "upper": 1.0 },
-            "width": { "type": "randint", "lower": 8, "upper": 512, "log": true },
-            "activation": { "type": "choice", "values": ["relu", "tanh", "gelu"] },
-            "epochs": 9,
-            "delay_ms": {{delayMs}}
-          },
-          "metric": "loss",
-          "mode": "min",
-          "max_resource_attr": "epochs",
-          "scheduler": { "type": "asha", "variant": "promotion", "grace_period": 1, "reduction_factor": 3 },
-          "searcher": { "type": "random", "seed": 7 },
-          "n_workers": 4,
-          "stop": { "max_trials_started": {{trials}}, "max_wallclock_seconds": {{wallclockSeconds}} }
-        }
-        """);
-        return path;
-    }
+            DelayMs = delayMs,
+            Activation = true,
+            Seed = 7,
+            Stop = FormattableString.Invariant($"\"max_trials_started\": {trials}, \"max_wallclock_seconds\": {wallclockSeconds}"),
+        }.Write(dir);
 
     /// <summary>Runs an experiment to its end in this process; returns hpo's exit code and output.</summary>
     public static async Task<(int Code, string Output, string Error)> Run(string root, string spec, params string[] extra)
