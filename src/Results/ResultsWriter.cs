@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OrleansHpo.Core.IO;
 using OrleansHpo.Core.Search;
 using OrleansHpo.Core.Text;
 
@@ -110,26 +111,7 @@ public sealed class ResultsWriter : IDisposable
     private void RepairAndLoadKeys(string path)
     {
         // Cut a partial last line (a crash mid-append), then read the (trial_id, epoch) keys.
-        using (var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
-        {
-            long length = file.Length;
-            long keep = length;
-            var one = new byte[1];
-            while (keep > 0)
-            {
-                file.Position = keep - 1;
-                file.ReadExactly(one);
-                if (one[0] == (byte)'\n')
-                {
-                    break;
-                }
-                keep--;
-            }
-            if (keep != length)
-            {
-                file.SetLength(keep);
-            }
-        }
+        LineFile.CutPartialLastLine(path);
         bool header = true;
         foreach (var row in File.ReadLines(path))
         {

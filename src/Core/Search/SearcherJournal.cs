@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using OrleansHpo.Core.IO;
 
 namespace OrleansHpo.Core.Search;
 
@@ -40,7 +41,7 @@ public sealed class SearcherJournal : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         if (File.Exists(path))
         {
-            CutPartialLastLine(path);
+            LineFile.CutPartialLastLine(path);
             foreach (var line in File.ReadLines(path))
             {
                 if (line.Length > 0)
@@ -225,25 +226,4 @@ public sealed class SearcherJournal : IDisposable
     }
 
     private static long ReportKey(int trialId, int resource) => ((long)trialId << 32) | (uint)resource;
-
-    private static void CutPartialLastLine(string path)
-    {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-        long keep = file.Length;
-        var one = new byte[1];
-        while (keep > 0)
-        {
-            file.Position = keep - 1;
-            file.ReadExactly(one);
-            if (one[0] == (byte)'\n')
-            {
-                break;
-            }
-            keep--;
-        }
-        if (keep != file.Length)
-        {
-            file.SetLength(keep);
-        }
-    }
 }
