@@ -36,16 +36,13 @@ Directory.CreateDirectory(root);
 var C = CultureInfo.InvariantCulture;
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 
-var spec = Path.Combine(root, "bench.json");
-File.WriteAllText(spec, """
-{ "name": "bench", "trainable": "synthetic",
-  "config_space": { "learning_rate": { "type": "loguniform", "lower": 0.0001, "upper": 1.0 },
-    "width": { "type": "randint", "lower": 8, "upper": 512, "log": true }, "momentum": { "type": "uniform", "lower": 0.0, "upper": 0.99 },
-    "activation": { "type": "choice", "values": ["relu", "tanh", "gelu"] }, "epochs": 27, "delay_ms": 100 },
-  "metric": "loss", "mode": "min", "max_resource_attr": "epochs",
-  "scheduler": { "type": "asha", "variant": "promotion", "grace_period": 1, "reduction_factor": 3 },
-  "searcher": { "type": "random", "seed": 1 }, "n_workers": 4, "stop": { "max_trials_started": 10000 } }
-""");
+var spec = new OrleansHpo.Testing.SyntheticSpec("bench")
+{
+    Epochs = 27,
+    DelayMs = 100,
+    MoreHyperparameters = true,
+    Stop = "\"max_trials_started\": 10000",
+}.Write(root);
 var simulated = Path.Combine(root, "simulated");
 Run(hpo, $"simulate {spec} --set n_workers=64 --results-dir {simulated}");
 int rows = File.ReadLines(Path.Combine(simulated, "bench-sim", "results.csv")).Count() - 1;
