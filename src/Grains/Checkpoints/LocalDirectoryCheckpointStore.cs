@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using OrleansHpo.Grains.Interfaces.Contracts;
+using OrleansHpo.Grains.Storage;
 
 namespace OrleansHpo.Grains.Checkpoints;
 
@@ -38,7 +39,7 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
         long bytes;
         try
         {
-            using (var file = InFolder(folder, () => new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16)))
+            using (var file = Folders.CreateIn(folder, () => new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16)))
             using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
                 using (var hashing = new HashingStream(file, hash))
@@ -66,21 +67,6 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
     {
         var folder = Path.Combine(Folder(scope), CheckpointNames.TrialFolder(trialId));
         RaiseFence(folder, trialId, fence).Dispose();
-    }
-
-    /// <summary>Creates a file in <paramref name="folder"/>, and the folder first only when it is missing (a trial's
-    /// first file): a create-directory call per write is a syscall per path segment.</summary>
-    private static T InFolder<T>(string folder, Func<T> create)
-    {
-        try
-        {
-            return create();
-        }
-        catch (DirectoryNotFoundException)
-        {
-            Directory.CreateDirectory(folder);
-            return create();
-        }
     }
 
     /// <summary>Under the trial's lock: refuse a token lower than the recorded one, record a higher one. Returns the held lock.</summary>
@@ -213,7 +199,7 @@ public sealed class LocalDirectoryCheckpointStore : ICheckpointStore
         {
             try
             {
-                return InFolder(folder, () => new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
+                return Folders.CreateIn(folder, () => new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
             }
             catch (IOException e) when (IsHeldByAnother(e) && DateTime.UtcNow < deadline)
             {

@@ -84,7 +84,7 @@ public sealed class FileGrainStorage(string root, Serializer serializer, bool fl
             BinaryPrimitives.WriteInt64LittleEndian(buffer, next);
             payload.CopyTo(buffer, 8);
             var temp = path + ".tmp";
-            using (var file = CreateTemp(temp))
+            using (var file = Folders.CreateIn(Path.GetDirectoryName(temp)!, () => new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 4096)))
             {
                 file.Write(buffer);
                 file.Flush(flushToDisk);
@@ -200,20 +200,6 @@ public sealed class FileGrainStorage(string root, Serializer serializer, bool fl
     [DllImport("libc", EntryPoint = "renameat2", SetLastError = true)]
     private static extern int RenameAt2(int oldDirFd, [MarshalAs(UnmanagedType.LPUTF8Str)] string oldPath, int newDirFd,
         [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath, uint flags);
-
-    /// <summary>The folder is created when the file cannot be (the first write of a grain type), not before every write.</summary>
-    private static FileStream CreateTemp(string temp)
-    {
-        try
-        {
-            return new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 4096);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
-            return new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 4096);
-        }
-    }
 
     private object LockOf(string path) => _locks.GetOrAdd(path, _ => new object());
 
